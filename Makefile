@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make chat` and `make test`. Everything installs itself first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install chat test bench validate eval serve clean
+
+install: $(STAMP)
+
+# Reinstall only when the project's metadata changes; the package itself is installed editable.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,redis]'
+	@touch $(STAMP)
+
+chat: install
+	@$(BIN)/rolebot chat
+
+test: install
+	@$(BIN)/rolebot validate $(if $(wildcard ../shared/seeds),--sources-dir ../shared/seeds)
+	@$(BIN)/python -m pytest -q
+
+validate: install
+	@$(BIN)/rolebot validate --lint $(if $(wildcard ../shared/seeds),--sources-dir ../shared/seeds)
+
+eval: install
+	@$(BIN)/rolebot eval ../shared/eval/dev_questions.yml
+
+bench: install
+	@$(BIN)/rolebot bench
+
+serve: install
+	@$(BIN)/rolebot serve
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

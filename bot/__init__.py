@@ -1,0 +1,1 @@
+"""rolebot: curated, cited answers about technology leadership, and a CIO-or-CTO assessment."""

@@ -1,0 +1,228 @@
+"""Read intents/ and responses/ into the content model, collecting every structural problem.
+
+Owns the file layout and field names; cross-file rules (ids that must match, quotes that
+must exist in sources) live in validate.py. Never raises on bad content: it returns what it
+could build and the list of problems, so `rolebot validate` can report them all at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from bot.content.model import Citation, Content, Example, Intent, Origin, Response, Source
+from bot.content.problems import Problem
+from bot.content.yamlsrc import LineDict, LineList, parse
+
+INTENT_FIELDS = {"id": True, "description": True, "examples": True, "keywords": False, "kind": False}
+RESPONSE_FIELDS = {
+    "id": True,
+    "title": True,
+    "short": True,
+    "body": True,
+    "citations": False,
+    "related": False,
+    "owner": False,
+    "review_by": False,
+}
+SOURCE_FIELDS = {"id": True, "title": True, "publisher": True, "kind": True, "url": True, "file": False}
+CITATION_FIELDS = {"source": True, "quote": True}
+INTENT_KINDS = ("knowledge", "conversation")
+SOURCES_FILE = "sources.yml"
+
+
+def default_root() -> Path:
+    """The content shipped with the project: the repository root holding intents/ and responses/."""
+    return Path(__file__).resolve().parents[2]
+
+
+def load_content(root: Path) -> tuple[Content, list[Problem]]:
+    problems: list[Problem] = []
+    intents: list[Intent] = []
+    responses: list[Response] = []
+    sources: list[Source] = []
+    for sub in ("intents", "responses"):
+        if not (root / sub).is_dir():
+            problems.append(Problem(str(root / sub), 0, f"missing content folder '{sub}/'"))
+    for path in _yaml_files(root / "intents"):
+        tree = _read(path, root, problems)
+        if tree is not None:
+            intent = _intent(tree, _rel(path, root), problems)
+            if intent:
+                intents.append(intent)
+    for path in _yaml_files(root / "responses"):
+        tree = _read(path, root, problems)
+        if tree is None:
+            continue
+        if path.name == SOURCES_FILE:
+            sources.extend(_sources(tree, _rel(path, root), problems))
+        else:
+            response = _response(tree, _rel(path, root), problems)
+            if response:
+                responses.append(response)
+    domain = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
+    return Content(tuple(intents), tuple(responses), tuple(sources), domain), problems
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> Any:
+    name = _rel(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, 1, f"cannot read file: {exc}"))
+        return None
+    tree, yaml_problems = parse(text)
+    problems.extend(Problem(name, p.line, p.message) for p in yaml_problems)
+    if tree is None and not yaml_problems:
+        problems.append(Problem(name, 1, "file is empty"))
+    return tree
+
+
+def _check_fields(
+    tree: Any, spec: dict[str, bool], file: str, what: str, problems: list[Problem], line: int = 1
+) -> bool:
+    if not isinstance(tree, LineDict):
+        problems.append(Problem(file, getattr(tree, "line", line), f"{what} must be a mapping of fields"))
+        return False
+    for key in tree:
+        if key not in spec:
+            allowed = ", ".join(spec)
+            problems.append(
+                Problem(file, tree.line_of(key), f"unknown field '{key}' in {what} (allowed: {allowed})")
+            )
+    ok = True
+    for key, required in spec.items():
+        if required and key not in tree:
+            problems.append(Problem(file, tree.line, f"{what} is missing required field '{key}'"))
+            ok = False
+    return ok
+
+
+def _text(tree: LineDict, key: str, file: str, problems: list[Problem], what: str) -> str:
+    value = tree.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(file, tree.line_of(key), f"'{key}' of {what} must be non-empty text"))
+        return ""
+    return value.strip()
+
+
+def _strings(tree: LineDict, key: str, file: str, problems: list[Problem]) -> list[tuple[str, int]]:
+    value = tree.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, LineList):
+        problems.append(Problem(file, tree.line_of(key), f"'{key}' must be a list"))
+        return []
+    out = []
+    for index, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            problems.append(Problem(file, value.line_of(index), f"'{key}' item must be non-empty text"))
+            continue
+        out.append((item.strip(), value.line_of(index)))
+    return out
+
+
+def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
+    if not _check_fields(tree, INTENT_FIELDS, file, "intent", problems):
+        return None
+    intent_id = _text(tree, "id", file, problems, "intent")
+    kind = tree.get("kind", "knowledge")
+    if kind not in INTENT_KINDS:
+        problems.append(
+            Problem(file, tree.line_of("kind"), f"kind must be one of {', '.join(INTENT_KINDS)}")
+        )
+        kind = "knowledge"
+    examples = tuple(Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems))
+    keywords = tuple(k.lower() for k, _ in _strings(tree, "keywords", file, problems))
+    if not intent_id:
+        return None
+    return Intent(
+        id=intent_id,
+        description=_text(tree, "description", file, problems, "intent"),
+        examples=examples,
+        keywords=keywords,
+        origin=Origin(file, tree.line_of("id")),
+        kind=kind,
+    )
+
+
+def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
+    if not _check_fields(tree, RESPONSE_FIELDS, file, "response", problems):
+        return None
+    citations: list[Citation] = []
+    raw = tree.get("citations")
+    if raw is not None and not isinstance(raw, LineList):
+        problems.append(Problem(file, tree.line_of("citations"), "'citations' must be a list"))
+    for index, item in enumerate(raw or []):
+        line = raw.line_of(index)
+        if not _check_fields(item, CITATION_FIELDS, file, "citation", problems, line):
+            continue
+        quote = item.get("quote")
+        source = item.get("source")
+        if not isinstance(quote, str) or not quote.strip():
+            problems.append(Problem(file, item.line_of("quote"), "citation quote is empty"))
+            quote = ""
+        if not isinstance(source, str) or not source.strip():
+            problems.append(Problem(file, item.line_of("source"), "citation source must be a source id"))
+            source = ""
+        citations.append(Citation(source.strip(), " ".join(quote.split()), Origin(file, line)))
+    review_by = tree.get("review_by")
+    if review_by is not None and not isinstance(review_by, dt.date):
+        problems.append(Problem(file, tree.line_of("review_by"), "review_by must be a date (YYYY-MM-DD)"))
+        review_by = None
+    owner = tree.get("owner")
+    response_id = _text(tree, "id", file, problems, "response")
+    if not response_id:
+        return None
+    return Response(
+        id=response_id,
+        title=_text(tree, "title", file, problems, "response"),
+        short=_text(tree, "short", file, problems, "response"),
+        body=_text(tree, "body", file, problems, "response"),
+        citations=tuple(citations),
+        related=tuple(r for r, _ in _strings(tree, "related", file, problems)),
+        origin=Origin(file, tree.line_of("id")),
+        owner=str(owner) if owner is not None else None,
+        review_by=review_by,
+    )
+
+
+def _sources(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
+    if not isinstance(tree, LineDict) or not isinstance(tree.get("sources"), LineList):
+        problems.append(Problem(file, getattr(tree, "line", 1), "sources.yml must hold a 'sources:' list"))
+        return []
+    out = []
+    items = tree["sources"]
+    for index, item in enumerate(items):
+        if not _check_fields(item, SOURCE_FIELDS, file, "source", problems, items.line_of(index)):
+            continue
+        url = item.get("url")
+        out.append(
+            Source(
+                id=_text(item, "id", file, problems, "source"),
+                title=_text(item, "title", file, problems, "source"),
+                publisher=_text(item, "publisher", file, problems, "source"),
+                kind=_text(item, "kind", file, problems, "source"),
+                url=url.strip() if isinstance(url, str) and url.strip() else None,
+                file=item.get("file"),
+                origin=Origin(file, item.line_of("id")),
+            )
+        )
+    return out

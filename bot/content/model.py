@@ -1,0 +1,88 @@
+"""The content model: what curators write in intents/ and responses/, as frozen values.
+
+Every value remembers where it came from (`Origin`), so validation and lint can point a
+curator at `file:line` instead of at an id they then have to grep for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A place in a content file, 1-based line, as editors show it."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    description: str
+    examples: tuple[Example, ...]
+    keywords: tuple[str, ...]
+    origin: Origin
+    # "knowledge" intents need a domain term in the question to be answered; "conversation"
+    # intents (greeting, thanks, help ...) are small talk and need none.
+    kind: str = "knowledge"
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Response:
+    id: str
+    title: str
+    short: str
+    body: str
+    citations: tuple[Citation, ...]
+    related: tuple[str, ...]
+    origin: Origin
+    owner: str | None = None
+    review_by: date | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    kind: str
+    url: str | None
+    file: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the bot knows. Built once at start (or on reload) and never mutated."""
+
+    intents: tuple[Intent, ...]
+    responses: tuple[Response, ...]
+    sources: tuple[Source, ...]
+    domain_terms: frozenset[str] = field(default_factory=frozenset)
+
+    def intent(self, intent_id: str) -> Intent | None:
+        return next((i for i in self.intents if i.id == intent_id), None)
+
+    def response(self, intent_id: str) -> Response | None:
+        return next((r for r in self.responses if r.id == intent_id), None)
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
