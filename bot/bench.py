@@ -1,0 +1,112 @@
+"""Speed figures for the matcher (`rolebot bench`, `make bench`): printed, never asserted.
+
+Each figure is measured beside a baseline in the same run (plain rapidfuzz `extractOne` with
+WRatio over every example, the simplest matcher one could write), so the ratio means
+something on any machine, however busy.
+"""
+from __future__ import annotations
+
+import random
+import statistics
+import string
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.content.load import load_content
+from bot.content.model import Example, Intent, Origin
+from bot.evaluation import load_items
+from bot.nlu.matcher import Matcher
+from bot.nlu.normalize import normalize
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return p50 * 1000, p99 * 1000  # ms
+
+
+def _time_each(fn, questions: list[str], rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(rounds):
+        for q in questions:
+            start = time.perf_counter()
+            fn(q)
+            samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _questions(root: Path) -> list[str]:
+    own = [i.text for i in load_items(root / "tests" / "data" / "labeled_questions.yml")]
+    dev = root.parent / "shared" / "eval" / "dev_questions.yml"
+    extra = [i.text for i in load_items(dev)] if dev.exists() else []
+    typos = [q[: len(q) // 2] + q[len(q) // 2 + 1:] for q in own]  # one letter dropped mid-way
+    return own + extra + typos
+
+
+def synthetic_intents(n_intents: int, per_intent: int, seed: int = 7) -> list[Intent]:
+    rng = random.Random(seed)
+    vocab = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(8000)]
+    common = ["what", "who", "how", "does", "the", "a", "is", "cio", "cto", "our", "we", "should"]
+    intents = []
+    for i in range(n_intents):
+        topic = rng.sample(vocab, 4)
+        examples = []
+        for j in range(per_intent):
+            ws = rng.sample(common, 3) + rng.sample(topic, 2) + rng.sample(vocab, 2)
+            rng.shuffle(ws)
+            examples.append(Example(" ".join(ws), Origin(f"synthetic/{i}.yml", j + 1)))
+        intents.append(Intent(f"intent_{i}", "synthetic", tuple(examples), tuple(topic[:2]),
+                              Origin(f"synthetic/{i}.yml", 1)))
+    return intents
+
+
+def run_bench(root: Path, quick: bool = False) -> int:
+    rounds = 3 if quick else 20
+    print("rolebot bench (times in ms; lower is better)")
+
+    loads = []
+    for _ in range(3 if quick else 7):
+        start = time.perf_counter()
+        content, _ = load_content(root)
+        matcher = Matcher(content.intents, content.domain_terms)
+        loads.append(time.perf_counter() - start)
+    print(f"content load + index build:  median {statistics.median(loads) * 1000:.1f} ms "
+          f"({len(content.intents)} intents, {sum(len(i.examples) for i in content.intents)} examples)")
+
+    questions = _questions(root)
+    choices = [normalize(e.text) for i in content.intents for e in i.examples]
+    for q in questions:  # warm caches (stems, typo corrections) as a running bot would have
+        matcher.match(q)
+    ours = _time_each(matcher.match, questions, rounds)
+    base = _time_each(lambda q: process.extractOne(normalize(q), choices, scorer=fuzz.WRatio),
+                      questions, rounds)
+    p50, p99 = _percentiles(ours)
+    b50, b99 = _percentiles(base)
+    print(f"shipped content, {len(questions)} questions x {rounds}: p50 {p50:.3f}  p99 {p99:.3f}   "
+          f"(baseline extractOne/WRatio p50 {b50:.3f} p99 {b99:.3f}; ratio p50 {p50 / b50:.2f}x)")
+
+    n_intents, per = (400, 10) if quick else (2000, 10)
+    synthetic = synthetic_intents(n_intents, per)
+    start = time.perf_counter()
+    big = Matcher(synthetic, frozenset(k for i in synthetic for k in i.keywords))
+    build = time.perf_counter() - start
+    rng = random.Random(11)
+    probes = []
+    for intent in rng.sample(synthetic, 200):
+        words = rng.choice(intent.examples).text.split()
+        rng.shuffle(words)
+        probes.append(" ".join(words[:5]) + " " + rng.choice(["please", "thx", "now"]))
+    for q in probes:
+        big.match(q)
+    big_samples = _time_each(big.match, probes, max(1, rounds // 4))
+    big_choices = [normalize(e.text) for i in synthetic for e in i.examples]
+    big_base = _time_each(lambda q: process.extractOne(normalize(q), big_choices, scorer=fuzz.WRatio),
+                          probes, 1)
+    s50, s99 = _percentiles(big_samples)
+    sb50, _ = _percentiles(big_base)
+    print(f"synthetic {n_intents} intents x {per} examples: build {build * 1000:.0f} ms; "
+          f"p50 {s50:.3f}  p99 {s99:.3f}   (baseline p50 {sb50:.3f}; ratio p50 {s50 / sb50:.2f}x)")
+    return 0

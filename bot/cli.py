@@ -1,0 +1,252 @@
+"""The `rolebot` command line: each subcommand a few lines over the core.
+
+Exit codes: 0 success; 1 content is invalid (validate, or a command refusing to start) or an
+eval/validate check failed; 2 a usage error (bad arguments, unreadable file, bad setting).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.content.load import default_root
+from bot.content.problems import ContentError, Problem
+
+
+class UsageError(Exception):
+    """A one-line message for the user; exit code 2."""
+
+
+def _content_root(args: argparse.Namespace) -> Path:
+    root = Path(args.content) if args.content else default_root()
+    if not (root / "intents").is_dir():
+        raise UsageError(f"--content {root}: no intents/ folder there")
+    return root
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _engine(args: argparse.Namespace, memory: bool = False) -> Any:
+    from bot.runtime import build_engine
+    from bot.store.memory import MemoryStore
+    from bot.store.sqlite import SqliteStore, default_db_path
+
+    store = MemoryStore() if memory else asyncio.run(SqliteStore.open(default_db_path()))
+    return build_engine(store, _content_root(args))
+
+
+# -- subcommands ------------------------------------------------------------------------------
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bot.content.validate import check_quotes, lint, validate_content
+    from bot.rolefit.definition import load_rolefit, verify_quotes
+
+    root = _content_root(args)
+    content, problems = validate_content(root)
+    rolefit, rf_problems = load_rolefit(root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml")
+    problems += rf_problems
+    if args.sources_dir:
+        sources_dir = Path(args.sources_dir)
+        if not sources_dir.is_dir():
+            raise UsageError(f"--sources-dir {sources_dir}: not a directory")
+        problems += check_quotes(content, sources_dir)
+        if rolefit is not None:
+            problems += verify_quotes(rolefit, sources_dir)
+    errors = [p for p in problems if p.level == "error"]
+    if args.lint and not errors:
+        problems += lint(content)
+    _print_problems(problems)
+    warnings = len(problems) - len(errors)
+    quotes = sum(len(r.citations) for r in content.responses)
+    summary = (f"{len(content.intents)} intents, {len(content.responses)} responses, "
+               f"{sum(len(i.examples) for i in content.intents)} examples, {quotes} quotes"
+               + (" (all found in the sources)" if args.sources_dir and not errors else ""))
+    print(f"{'invalid' if errors else 'ok'}: {summary}; {len(errors)} errors, {warnings} warnings",
+          file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.dialogue.state import ConversationKey
+    from bot.dialogue.turn import Turn
+    from bot.terminal import render
+
+    engine = _engine(args, memory=True)
+    reply = asyncio.run(engine.handle(Turn(ConversationKey("local", "ask", "you"), args.text)))
+    print(render(reply))
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from bot.content.validate import validate_content
+    from bot.nlu.matcher import Matcher
+
+    content, problems = validate_content(_content_root(args))
+    if any(p.level == "error" for p in problems):
+        raise ContentError(problems)
+    matcher = Matcher(content.intents, content.domain_terms)
+    lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
+    for text in lines:
+        m = matcher.match(text)
+        record = {"text": text, "outcome": m.outcome, "intent": m.intent,
+                  "confidence": round(m.confidence, 4), "suggestions": list(m.suggestions)}
+        if args.json:
+            print(json.dumps(record), flush=args.text is None)
+        else:
+            shown = m.intent or ", ".join(m.suggestions) or "-"
+            print(f"{m.outcome:<8} {shown:<40} {m.confidence:.2f}  {text}")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.terminal import chat
+
+    engine = _engine(args)
+    try:
+        return asyncio.run(chat(engine))
+    finally:
+        asyncio.run(engine.store.close())
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    if not args.answer:
+        from bot.dialogue.turn import Action, Turn
+        from bot.dialogue.state import ConversationKey
+        from bot.terminal import chat, render
+
+        engine = _engine(args, memory=True)
+
+        async def guided() -> int:
+            first = await engine.handle(Turn(ConversationKey("local", "terminal", "you"),
+                                             action=Action("flow_start")))
+            print(render(first))
+            return await chat(engine)
+
+        return asyncio.run(guided())
+    from bot.rolefit.assess_cli import run_assess
+
+    return run_assess(args.answer, args.json, sys.stdout)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.content.validate import validate_content
+    from bot.evaluation import EvalFileError, evaluate, format_report, load_items
+    from bot.nlu.matcher import Matcher
+
+    try:
+        items = load_items(Path(args.file))
+    except EvalFileError as exc:
+        raise UsageError(str(exc)) from exc
+    content, problems = validate_content(_content_root(args))
+    if any(p.level == "error" for p in problems):
+        raise ContentError(problems)
+    report = evaluate(Matcher(content.intents, content.domain_terms), items)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
+    return 0
+
+
+def cmd_content(args: argparse.Namespace) -> int:
+    from bot.content.validate import validate_content
+
+    content, problems = validate_content(_content_root(args))
+    if any(p.level == "error" for p in problems):
+        raise ContentError(problems)
+    model = {
+        "intents": [{"id": i.id, "description": i.description, "kind": i.kind,
+                     "keywords": list(i.keywords), "examples": [e.text for e in i.examples]}
+                    for i in content.intents],
+        "responses": [{"id": r.id, "title": r.title, "short": r.short, "body": r.body,
+                       "citations": [{"source": c.source, "quote": c.quote} for c in r.citations],
+                       "related": list(r.related)} for r in content.responses],
+        "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "kind": s.kind,
+                     "url": s.url} for s in content.sources],
+    }
+    if args.json:
+        print(json.dumps(model, indent=2, ensure_ascii=False))
+    else:
+        for intent in content.intents:
+            print(f"{intent.id:<26} {len(intent.examples):>3} examples  {intent.description}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.bench import run_bench
+
+    return run_bench(_content_root(args), quick=args.quick)
+
+
+# -- wiring -----------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rolebot", description=__doc__.splitlines()[0])
+    parser.add_argument("--content", metavar="DIR",
+                        help="folder holding intents/, responses/ and assessment/ (default: the shipped content)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("chat", help="talk to the bot in the terminal")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("ask", help="answer one question")
+    p.add_argument("text")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("match", help="show how questions match (one per line on stdin without TEXT)")
+    p.add_argument("text", nargs="?")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("assess", help="the CIO-or-CTO assessment (guided without --answer)")
+    p.add_argument("--answer", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("validate", help="check content and report every problem as file:line")
+    p.add_argument("--lint", action="store_true", help="also run the matcher over the examples")
+    p.add_argument("--sources-dir", metavar="DIR", help="check every quote against the sources' text")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("eval", help="measure the matcher on a labeled question file")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("content", help="print the loaded content model")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_content)
+
+    p = sub.add_parser("bench", help="print matcher speed figures")
+    p.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
+    p.set_defaults(func=cmd_bench)
+
+    try:
+        from bot.slack.cli import register
+    except ImportError:  # the Slack adapter is optional for the core
+        pass
+    else:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"rolebot: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        _print_problems([p for p in exc.problems if p.level == "error"])
+        print("rolebot: content is invalid; fix the problems above (rolebot validate)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

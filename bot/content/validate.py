@@ -1,0 +1,187 @@
+"""Cross-file rules for content, lint with the real matcher, and quote checks against sources.
+
+Every check reports `Problem(file, line, message)` and never stops at the first one: a
+curator fixing content wants the whole list. Errors block serving; warnings do not.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from bot.content.load import load_content
+from bot.content.model import Content
+from bot.content.problems import Problem
+from bot.nlu.normalize import normalize
+
+SECTION_LIMIT = 3000  # Slack: characters in one section block's text
+TITLE_LIMIT = 150  # Slack: characters in a header block
+QUOTE_LIMIT = 300
+MIN_EXAMPLES = 12
+NEAR_DUPLICATE = 92.0  # rapidfuzz ratio of two normalised examples, in different intents
+
+
+def validate_content(root: Path, today: dt.date | None = None) -> tuple[Content, list[Problem]]:
+    content, problems = load_content(root)
+    problems += check_content(content, today or dt.date.today())
+    return content, problems
+
+
+def check_content(content: Content, today: dt.date) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _duplicate_ids(content)
+    intent_ids = {i.id for i in content.intents}
+    response_ids = {r.id for r in content.responses}
+    source_ids = {s.id for s in content.sources}
+    for intent in content.intents:
+        if intent.id not in response_ids:
+            problems.append(Problem(intent.origin.file, intent.origin.line,
+                                    f"intent '{intent.id}' has no response in responses/"))
+        if len(intent.examples) < MIN_EXAMPLES:
+            problems.append(Problem(intent.origin.file, intent.origin.line,
+                                    f"intent '{intent.id}' has {len(intent.examples)} examples; "
+                                    f"at least {MIN_EXAMPLES} are needed"))
+    for response in content.responses:
+        file, line = response.origin.file, response.origin.line
+        if response.id not in intent_ids:
+            problems.append(Problem(file, line, f"response '{response.id}' has no intent in intents/"))
+        for related in response.related:
+            if related not in intent_ids:
+                problems.append(Problem(file, line, f"related intent '{related}' does not exist"))
+        for citation in response.citations:
+            if citation.source and citation.source not in source_ids:
+                known = ", ".join(sorted(source_ids))
+                problems.append(Problem(citation.origin.file, citation.origin.line,
+                                        f"unknown source id '{citation.source}' (known: {known})"))
+            if len(citation.quote) > QUOTE_LIMIT:
+                problems.append(Problem(citation.origin.file, citation.origin.line,
+                                        f"quote is {len(citation.quote)} characters; keep it under {QUOTE_LIMIT}"))
+        if len(response.title) > TITLE_LIMIT:
+            problems.append(Problem(file, line, f"title is {len(response.title)} characters; Slack allows {TITLE_LIMIT}"))
+        for name, text in (("short", response.short), *((f"body paragraph {n}", p) for n, p in
+                                                         enumerate(_paragraphs(response.body), 1))):
+            if len(text) > SECTION_LIMIT:
+                problems.append(Problem(file, line, f"{name} is {len(text)} characters; "
+                                                    f"a Slack section holds {SECTION_LIMIT}"))
+        if response.review_by and response.review_by < today:
+            problems.append(Problem(file, line, f"review date {response.review_by} has passed"
+                                                + (f" (owner: {response.owner})" if response.owner else ""),
+                                    "warning"))
+    problems += _example_collisions(content)
+    return problems
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def _duplicate_ids(content: Content) -> list[Problem]:
+    problems = []
+    for kind, items in (("intent", content.intents), ("response", content.responses),
+                        ("source", content.sources)):
+        seen: dict[str, str] = {}
+        for item in items:
+            if item.id in seen:
+                problems.append(Problem(item.origin.file, item.origin.line,
+                                        f"duplicate {kind} id '{item.id}' (first at {seen[item.id]})"))
+            else:
+                seen[item.id] = str(item.origin)
+    return problems
+
+
+def _example_collisions(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    by_text: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    normalized: list[tuple[str, str, str]] = []
+    for intent in content.intents:
+        for example in intent.examples:
+            key = normalize(example.text)
+            if not key:
+                problems.append(Problem(example.origin.file, example.origin.line,
+                                        "example has no words left after normalisation"))
+                continue
+            by_text[key].append((intent.id, str(example.origin)))
+            normalized.append((key, intent.id, str(example.origin)))
+    for key, places in by_text.items():
+        intents = {intent for intent, _ in places}
+        first_intent, first_place = places[0]
+        for intent, place in places[1:]:
+            file, line = place.rsplit(":", 1)
+            if intent != first_intent or len(intents) > 1:
+                problems.append(Problem(file, int(line), f"example '{key}' also appears in intent "
+                                                         f"'{first_intent}' at {first_place}"))
+            else:
+                problems.append(Problem(file, int(line), f"example '{key}' repeats {first_place}",
+                                        "warning"))
+    # near-duplicates across intents: O(n^2) over a few hundred examples is fine at validate time
+    for index, (a, intent_a, place_a) in enumerate(normalized):
+        for b, intent_b, place_b in normalized[index + 1:]:
+            if intent_a == intent_b or a == b:
+                continue
+            if fuzz.ratio(a, b) >= NEAR_DUPLICATE:
+                file, line = place_b.rsplit(":", 1)
+                problems.append(Problem(file, int(line),
+                                        f"example '{b}' ({intent_b}) is nearly the same as '{a}' "
+                                        f"({intent_a}) at {place_a}", "warning"))
+    return problems
+
+
+# -- lint: the real matcher over the content itself -------------------------------------------
+
+def lint(content: Content) -> list[Problem]:
+    """Leave-one-out: each example matched against all the others; report ones that go astray."""
+    from bot.nlu.matcher import Matcher  # the matcher imports the content model, not the reverse
+
+    matcher = Matcher(content.intents, content.domain_terms)
+    problems = []
+    for intent in content.intents:
+        for example in intent.examples:
+            match = matcher.match(example.text, exclude=example.origin)
+            if match.best and match.best != intent.id:
+                problems.append(Problem(
+                    example.origin.file, example.origin.line,
+                    f"example of '{intent.id}' matches '{match.best}' best "
+                    f"({match.confidence:.2f}, via '{match.evidence}' at {match.evidence_origin})",
+                    "warning"))
+            elif match.outcome == "fallback":
+                problems.append(Problem(example.origin.file, example.origin.line,
+                                        f"example of '{intent.id}' would fall back: {match.reason}",
+                                        "warning"))
+    return problems
+
+
+# -- quotes against the sources' text ---------------------------------------------------------
+
+_SQUASH = re.compile(r"[\W_]+")
+
+
+def squash(text: str) -> str:
+    """Case, whitespace and punctuation removed: quotes survive curly quotes and line breaks."""
+    return _SQUASH.sub("", text.casefold())
+
+
+def check_quotes(content: Content, sources_dir: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    texts: dict[str, str] = {}
+    for source in content.sources:
+        if not source.file:
+            problems.append(Problem(source.origin.file, source.origin.line,
+                                    f"source '{source.id}' names no 'file' to check quotes against"))
+            continue
+        path = sources_dir / source.file
+        try:
+            texts[source.id] = squash(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            problems.append(Problem(source.origin.file, source.origin.line,
+                                    f"cannot read source text {path}: {exc.strerror}"))
+    for response in content.responses:
+        for citation in response.citations:
+            text = texts.get(citation.source)
+            if text is not None and citation.quote and squash(citation.quote) not in text:
+                problems.append(Problem(citation.origin.file, citation.origin.line,
+                                        f"quote not found in source '{citation.source}': "
+                                        f"\"{citation.quote[:60]}...\""))
+    return problems

@@ -1,0 +1,209 @@
+"""The conversation engine: one turn in, one reply out. The only place dialogue logic lives.
+
+Both adapters (Slack and the terminal) call `Engine.handle` and render what it returns; they
+hold no matching or flow logic. The engine owns: which reply a text or click gets, the "did
+you mean" memory, and starting/continuing/ending the role-fit flow. State goes through the
+Store protocol, so it survives restarts and is shared by replicas when the store is Redis.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from bot.content.model import Content, Source
+from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
+from bot.dialogue.state import ConversationKey, ConversationState
+from bot.dialogue.turn import Action, Turn
+from bot.nlu.matcher import Match, Matcher
+from bot.rolefit.flow import FlowRunner
+from bot.store.base import Feedback, Store, StoreUnavailable
+
+ASSESSMENT_INTENT = "role_fit_start"
+OFFERS_ASSESSMENT = frozenset({"which_role_do_we_need", ASSESSMENT_INTENT})
+FALLBACK_TOPICS = (
+    "cio_vs_cto",
+    "which_role_do_we_need",
+    "outsourcing_owner",
+    "startup_leader",
+    "reporting_lines",
+    "security_ciso",
+)
+CONVERSATION_TTL_S = 7 * 24 * 3600  # kept past the flow's own expiry, so we can say it expired
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    flow_ttl_s: float = 24 * 3600
+
+
+class Engine:
+    def __init__(
+        self,
+        content: Content,
+        matcher: Matcher,
+        store: Store,
+        flows: FlowRunner | None = None,
+        settings: EngineSettings = EngineSettings(),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.content = content
+        self.matcher = matcher
+        self.store = store
+        self.flows = flows
+        self.settings = settings
+        self.clock = clock
+        self._titles = {r.id: r.title for r in content.responses}
+        self._sources = {s.id: s for s in content.sources}
+
+    # -- the one entry point ----------------------------------------------------------------
+
+    async def handle(self, turn: Turn) -> Reply:
+        try:
+            state = await self.store.get_conversation(turn.key) or ConversationState()
+        except StoreUnavailable:
+            return await self._stateless(turn)
+        reply, state = await self._dispatch(turn, state)
+        state.updated_at = self.clock()
+        try:
+            await self.store.put_conversation(turn.key, state, CONVERSATION_TTL_S)
+        except StoreUnavailable:
+            pass  # the reply still goes out; only the follow-up memory is lost
+        return reply
+
+    async def feedback(self, key: ConversationKey, intent: str, question: str, helpful: bool,
+                       reason: str = "") -> None:
+        await self.store.record_feedback(
+            Feedback(key.team, key.user, intent, question, helpful, self.clock(), reason)
+        )
+
+    async def last_result(self, team: str, user: str) -> dict[str, object] | None:
+        raw = await self.store.get_last_result(team, user)
+        return json.loads(raw) if raw else None
+
+    def match(self, text: str) -> Match:
+        return self.matcher.match(text)
+
+    def topics(self, intents: tuple[str, ...] = FALLBACK_TOPICS) -> tuple[Topic, ...]:
+        return tuple(Topic(i, self._titles[i]) for i in intents if i in self._titles)
+
+    def answer_for(self, intent: str, question: str = "", match: Match | None = None) -> Answer | None:
+        response = self.content.response(intent)
+        if response is None:
+            return None
+        sources = tuple(self._sources[c.source] for c in response.citations if c.source in self._sources)
+        return Answer(
+            response=response,
+            sources=sources,
+            related=self.topics(response.related),
+            question=question,
+            match=match,
+            offer_assessment=intent in OFFERS_ASSESSMENT and self.flows is not None,
+        )
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    async def _dispatch(self, turn: Turn, state: ConversationState) -> tuple[Reply, ConversationState]:
+        now = self.clock()
+        if turn.action is not None:
+            return await self._on_action(turn, turn.action, state, now)
+        text = turn.text.strip()
+        if state.flow is not None and self.flows is not None:
+            if self.flows.expired(state.flow, now):
+                state.flow = None
+                return self._expired(), state
+            flow, reply = self.flows.on_text(state.flow, text, now)
+            state.flow = flow
+            await self._remember_result(turn.key, reply)
+            return reply, state
+        picked = self._pick_suggestion(text, state)
+        if picked:
+            return await self._show(turn, picked, text, None, state, now)
+        match = self.matcher.match(text)
+        state.suggestions = []
+        if match.outcome == "answer" and match.intent:
+            return await self._show(turn, match.intent, text, match, state, now)
+        if match.outcome == "clarify" and match.suggestions:
+            state.suggestions = list(match.suggestions)
+            return Clarify(text, self.topics(match.suggestions), match), state
+        return Fallback(text, self.topics(), match), state
+
+    async def _on_action(self, turn: Turn, action: Action, state: ConversationState,
+                         now: float) -> tuple[Reply, ConversationState]:
+        if action.kind == "show_intent":
+            return await self._show(turn, action.value, "", None, state, now)
+        if action.kind == "none_of_these":
+            state.suggestions = []
+            return Fallback("", self.topics(), None), state
+        if self.flows is None:
+            return Notice("unavailable", "The assessment is not available right now."), state
+        if action.kind == "flow_start" or (action.kind == "flow_restart" and state.flow is None):
+            state.flow, reply = self.flows.start(now)
+            return reply, state
+        if state.flow is None:
+            return Notice("info", "There is no assessment in progress.",
+                          followups=self.topics((ASSESSMENT_INTENT,))), state
+        if self.flows.expired(state.flow, now):
+            state.flow = None
+            return self._expired(), state
+        state.flow, reply = self.flows.on_action(state.flow, action, now)
+        await self._remember_result(turn.key, reply)
+        return reply, state
+
+    async def _show(self, turn: Turn, intent: str, text: str, match: Match | None,
+                    state: ConversationState, now: float) -> tuple[Reply, ConversationState]:
+        state.suggestions = []
+        if intent == ASSESSMENT_INTENT and self.flows is not None:
+            state.flow, reply = self.flows.start(now, text)
+            return reply, state
+        answer = self.answer_for(intent, text, match)
+        if answer is None:
+            return Fallback(text, self.topics(), match), state
+        state.last_intent = intent
+        return answer, state
+
+    def _pick_suggestion(self, text: str, state: ConversationState) -> str | None:
+        """'2' after a "did you mean" list picks the second suggestion."""
+        if state.suggestions and text.isdigit():
+            index = int(text) - 1
+            if 0 <= index < len(state.suggestions):
+                return state.suggestions[index]
+        return None
+
+    def _expired(self) -> Notice:
+        hours = round(self.settings.flow_ttl_s / 3600)
+        return Notice(
+            "expired",
+            f"Your earlier assessment expired after {hours} h without an answer, so I've cleared it.",
+            followups=self.topics((ASSESSMENT_INTENT,)),
+        )
+
+    async def _remember_result(self, key: ConversationKey, reply: Reply) -> None:
+        if isinstance(reply, FlowResult):
+            payload = {"recommendation": asdict(reply.recommendation), "at": self.clock()}
+            try:
+                await self.store.put_last_result(key.team, key.user, json.dumps(payload))
+            except StoreUnavailable:
+                pass
+
+    async def _stateless(self, turn: Turn) -> Reply:
+        """The store is down: answers still work, anything needing memory says so."""
+        if turn.action is not None and turn.action.kind == "show_intent":
+            if turn.action.value != ASSESSMENT_INTENT:
+                answer = self.answer_for(turn.action.value)
+                if answer:
+                    return answer
+        if turn.action is None:
+            match = self.matcher.match(turn.text)
+            if match.outcome == "answer" and match.intent and match.intent != ASSESSMENT_INTENT:
+                return self.answer_for(match.intent, turn.text, match) or Fallback(turn.text, self.topics(), match)
+            if match.outcome == "clarify" and match.suggestions:
+                return Clarify(turn.text, self.topics(match.suggestions), match)
+            if match.outcome == "fallback":
+                return Fallback(turn.text, self.topics(), match)
+        return Notice("unavailable", "The assessment is temporarily unavailable; please try again in a few minutes.")
+
+
+def source_map(sources: tuple[Source, ...]) -> dict[str, Source]:
+    return {s.id: s for s in sources}

@@ -1,0 +1,159 @@
+"""Measuring the matcher on a labeled question file (`rolebot eval`).
+
+File shape (as ../shared/eval/dev_questions.yml): `items: [{text, intent: [ids] | null}]`;
+`intent: null` marks an out-of-scope question that must not get a curated answer.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.nlu.matcher import Match, Matcher
+
+
+class EvalFileError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    intents: tuple[str, ...]  # empty: out of scope
+
+
+@dataclass
+class Report:
+    total: int = 0
+    in_scope: int = 0
+    out_of_scope: int = 0
+    top1: int = 0
+    resolved: int = 0
+    rejected: int = 0
+    wrong: int = 0
+    per_intent: dict[str, dict[str, float]] = field(default_factory=dict)
+    confused: list[tuple[str, str, int]] = field(default_factory=list)
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def ratios(self) -> dict[str, float]:
+        return {
+            "top1": self.top1 / self.in_scope if self.in_scope else 1.0,
+            "resolved": self.resolved / self.in_scope if self.in_scope else 1.0,
+            "out_of_scope_rejection": self.rejected / self.out_of_scope if self.out_of_scope else 1.0,
+            "wrong_answer_rate": self.wrong / self.total if self.total else 0.0,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {"total": self.total, "in_scope": self.in_scope, "out_of_scope": self.out_of_scope},
+            **{k: round(v, 4) for k, v in self.ratios().items()},
+            "per_intent": self.per_intent,
+            "confused_pairs": [{"expected": a, "got": b, "count": n} for a, b, n in self.confused],
+            "misses": self.misses,
+        }
+
+
+def load_items(path: Path) -> list[Item]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EvalFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise EvalFileError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise EvalFileError(f"{path}: expected a mapping with an 'items' list")
+    items = []
+    for n, raw in enumerate(data["items"], 1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+            raise EvalFileError(f"{path}: item {n} needs 'text'")
+        intents = raw.get("intent")
+        if isinstance(intents, str):
+            intents = [intents]
+        items.append(Item(raw["text"], tuple(intents or ())))
+    return items
+
+
+def evaluate(matcher: Matcher, items: list[Item]) -> Report:
+    report = Report(total=len(items))
+    answered: Counter[str] = Counter()
+    answered_right: Counter[str] = Counter()
+    expected: Counter[str] = Counter()
+    recalled: Counter[str] = Counter()
+    confused: Counter[tuple[str, str]] = Counter()
+    for item in items:
+        match = matcher.match(item.text)
+        right = match.outcome == "answer" and match.intent in item.intents
+        if match.outcome == "answer" and match.intent:
+            answered[match.intent] += 1
+            answered_right[match.intent] += right
+        if item.intents:
+            report.in_scope += 1
+            expected[item.intents[0]] += 1
+            recalled[item.intents[0]] += right
+            report.top1 += right
+            in_suggestions = match.outcome == "clarify" and bool(set(match.suggestions) & set(item.intents))
+            report.resolved += right or in_suggestions
+            if match.outcome == "answer" and not right:
+                report.wrong += 1
+                confused[(item.intents[0], match.intent or "-")] += 1
+            elif not right and match.best and match.best not in item.intents:
+                confused[(item.intents[0], match.best)] += 1
+            if not right:
+                report.misses.append(_miss(item, match, in_suggestions))
+        else:
+            report.out_of_scope += 1
+            if match.outcome == "answer":
+                report.wrong += 1
+                report.misses.append(_miss(item, match, False))
+            else:
+                report.rejected += 1
+    for intent in sorted(set(expected) | set(answered)):
+        precision = answered_right[intent] / answered[intent] if answered[intent] else 1.0
+        recall = recalled[intent] / expected[intent] if expected[intent] else 1.0
+        report.per_intent[intent] = {"precision": round(precision, 3), "recall": round(recall, 3),
+                                     "support": expected[intent]}
+    report.confused = [(a, b, n) for (a, b), n in confused.most_common(10)]
+    return report
+
+
+def _miss(item: Item, match: Match, resolved: bool) -> dict[str, Any]:
+    return {
+        "text": item.text,
+        "expected": list(item.intents) or None,
+        "outcome": match.outcome,
+        "intent": match.intent,
+        "best": match.best,
+        "confidence": match.confidence,
+        "suggestions": list(match.suggestions),
+        "resolved_by_clarify": resolved,
+        "evidence": match.evidence,
+        "reason": match.reason,
+    }
+
+
+def format_report(report: Report) -> str:
+    r = report.ratios()
+    lines = [
+        f"questions: {report.total} ({report.in_scope} in scope, {report.out_of_scope} out of scope)",
+        f"top-1 accuracy (in scope):     {r['top1']:.3f}  ({report.top1}/{report.in_scope})",
+        f"resolved (answer or clarify):  {r['resolved']:.3f}  ({report.resolved}/{report.in_scope})",
+        f"out-of-scope rejection:        {r['out_of_scope_rejection']:.3f}  ({report.rejected}/{report.out_of_scope})",
+        f"wrong answers (all questions): {r['wrong_answer_rate']:.3f}  ({report.wrong}/{report.total})",
+        "",
+        "per intent (precision of answers / recall / support):",
+    ]
+    for intent, m in report.per_intent.items():
+        lines.append(f"  {intent:<26} {m['precision']:.2f}  {m['recall']:.2f}  {int(m['support'])}")
+    if report.confused:
+        lines += ["", "most confused (expected -> got):"]
+        lines += [f"  {a} -> {b}: {n}" for a, b, n in report.confused]
+    if report.misses:
+        lines += ["", "misses:"]
+        for m in report.misses:
+            lines.append(f"  {m['text']!r}: expected {m['expected']}, got {m['outcome']} "
+                         f"{m['intent'] or m['suggestions'] or ''} ({m['confidence']:.2f}; {m['reason']}; "
+                         f"via {m['evidence']!r})")
+    return "\n".join(lines)

@@ -1,0 +1,259 @@
+"""Question -> intent, with the three outcomes the bot needs: answer, clarify, or fall back.
+
+How a question is scored
+------------------------
+Both the question and every curated example are normalised (normalize.py) and stemmed. Each
+word gets a weight that says how much it tells intents apart: `ln(1 + N / df)`, where N is
+the number of intents and df the number of intents whose examples use the word. "cio" is in
+most intents and weighs little; "outsourc" is in one and weighs a lot. A word no example
+uses weighs as much as the rarest known word: an unknown word ("coo", "london") is
+information the bot has no answer for, and it must pull confidence down. Words the question
+misspells are first corrected to the nearest known word with rapidfuzz (only words of four
+letters or more, so "coo" never becomes "cio").
+
+For each example, with `shared` the weight of the words it has in common with the question:
+    covered   = shared / weight of the question's words   (how much of the question it explains)
+    specific  = shared / weight of the example's words    (how much of the example was asked)
+    score     = F-beta of the two, beta = BETA (< 1: explaining the question matters more)
+
+What confidence means
+---------------------
+`confidence` is the score of the best example of the best intent: a number in [0, 1] that
+is 1 when the question and an example carry the same words, and falls as either has
+informative words the other lacks. It is a similarity, not a probability; on our own labeled
+set (tests/data/labeled_questions.yml) answers given at or above ANSWER_AT were right in the
+proportion `rolebot eval` prints as "precision of answers".
+
+The decision (the thresholds live here, and only here; tuned with `rolebot eval` on
+tests/data/labeled_questions.yml, then checked on the dev set)
+    answer    confidence >= ANSWER_AT, ahead of the runner-up intent by >= MARGIN, and, for
+              a knowledge intent, the question names the domain (a keyword of some
+              knowledge intent: cio, cto, outsourcing, vendor ...). Without a domain word,
+              "what does a CMO do" shares only "what does a ... do" with us and falls back.
+    clarify   confidence >= CLARIFY_AT but not an answer: offer the top 2-3 intents.
+    fallback  otherwise.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.content.model import Intent, Origin
+from bot.nlu.normalize import stem, words
+
+Outcome = Literal["answer", "clarify", "fallback"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer_at: float = 0.55
+    clarify_at: float = 0.34
+    margin: float = 0.06
+    beta: float = 0.6
+    max_suggestions: int = 3
+    # a suggestion must be within this of the best score to be offered beside it
+    suggestion_window: float = 0.2
+    # rapidfuzz ratio (0-100) a misspelt word needs to be corrected to a known word
+    typo_cutoff: float = 80.0
+    min_typo_length: int = 4
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    intent: str
+    score: float
+    example: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Match:
+    text: str
+    outcome: Outcome
+    intent: str | None  # set only when the outcome is "answer"
+    confidence: float
+    suggestions: tuple[str, ...]  # intents offered for "did you mean" (clarify only)
+    evidence: str | None  # the example that matched best
+    evidence_origin: Origin | None
+    best: str | None  # the best-scoring intent, whatever the outcome
+    runner_up: str | None
+    runner_up_score: float
+    reason: str  # why this outcome, in words, for "why this answer?" and eval
+    normalized: str = ""
+    corrections: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Example:
+    intent: str
+    text: str
+    origin: Origin
+    weight: float  # total weight of its distinct stems
+
+
+class Matcher:
+    """Built once per content version; `match` is pure and safe to call concurrently."""
+
+    def __init__(
+        self,
+        intents: Sequence[Intent],
+        domain_terms: frozenset[str] | set[str] = frozenset(),
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    ) -> None:
+        self.thresholds = thresholds
+        self._kinds = {i.id: i.kind for i in intents}
+        self._vocabulary: set[str] = set()
+        example_stems: list[set[str]] = []
+        examples: list[tuple[Intent, int]] = []
+        df: dict[str, set[str]] = defaultdict(set)
+        for intent in intents:
+            for index, example in enumerate(intent.examples):
+                surface = words(example.text)
+                self._vocabulary.update(surface)
+                stems_ = {stem(w) for w in surface}
+                example_stems.append(stems_)
+                examples.append((intent, index))
+                for s in stems_:
+                    df[s].add(intent.id)
+            for keyword in intent.keywords:
+                self._vocabulary.update(words(keyword))
+        n = max(len(intents), 1)
+        self._weights = {s: math.log(1 + n / len(ids)) for s, ids in df.items()}
+        self._unknown_weight = math.log(1 + n)
+        self._domain = {stem(w) for term in domain_terms for w in words(term)}
+        self._examples: list[_Example] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for position, ((intent, index), stems_) in enumerate(zip(examples, example_stems)):
+            example = intent.examples[index]
+            weight = sum(self._weights[s] for s in stems_)
+            self._examples.append(_Example(intent.id, example.text, example.origin, weight))
+            for s in stems_:
+                self._postings[s].append(position)
+        self._vocabulary_list = sorted(self._vocabulary)
+        self._corrections: dict[str, str | None] = {}
+
+    # -- public -----------------------------------------------------------------------------
+
+    def match(self, text: str, exclude: Origin | None = None) -> Match:
+        """Match one question. `exclude` leaves one example out (lint: leave-one-out)."""
+        surface, corrections = self._correct(words(text))
+        normalized = " ".join(surface)
+        candidates = self._rank(surface, exclude)
+        return self._decide(text, normalized, surface, candidates, tuple(corrections))
+
+    def rank(self, text: str, limit: int = 5) -> list[Candidate]:
+        surface, _ = self._correct(words(text))
+        return self._rank(surface, None)[:limit]
+
+    def kind(self, intent_id: str) -> str:
+        return self._kinds.get(intent_id, "knowledge")
+
+    # -- scoring ----------------------------------------------------------------------------
+
+    def _correct(self, surface: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        out: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        for word in surface:
+            if word in self._vocabulary or len(word) < self.thresholds.min_typo_length or word.isdigit():
+                out.append(word)
+                continue
+            if word not in self._corrections:
+                if len(self._corrections) > 100_000:
+                    self._corrections.clear()
+                found = process.extractOne(
+                    word,
+                    self._vocabulary_list,
+                    scorer=fuzz.ratio,
+                    score_cutoff=self.thresholds.typo_cutoff,
+                )
+                self._corrections[word] = found[0] if found else None
+            fixed = self._corrections[word]
+            if fixed is None:
+                out.append(word)
+            else:
+                out.append(fixed)
+                corrections.append((word, fixed))
+        return out, corrections
+
+    def _rank(self, surface: list[str], exclude: Origin | None) -> list[Candidate]:
+        query = {stem(w) for w in surface}
+        if not query:
+            return []
+        query_weight = sum(self._weights.get(s, self._unknown_weight) for s in query)
+        shared: dict[int, float] = defaultdict(float)
+        for s in query:
+            weight = self._weights.get(s)
+            if weight is None:
+                continue
+            for position in self._postings[s]:
+                shared[position] += weight
+        beta2 = self.thresholds.beta**2
+        best: dict[str, tuple[float, int]] = {}
+        for position, common in shared.items():
+            example = self._examples[position]
+            if exclude is not None and example.origin == exclude:
+                continue
+            covered = common / query_weight
+            specific = common / example.weight
+            score = (1 + beta2) * covered * specific / (beta2 * covered + specific)
+            current = best.get(example.intent)
+            if current is None or score > current[0]:
+                best[example.intent] = (score, position)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        return [
+            Candidate(intent, round(score, 4), self._examples[p].text, self._examples[p].origin)
+            for intent, (score, p) in ranked
+        ]
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def _decide(
+        self,
+        text: str,
+        normalized: str,
+        surface: list[str],
+        candidates: list[Candidate],
+        corrections: tuple[tuple[str, str], ...],
+    ) -> Match:
+        t = self.thresholds
+        if not candidates:
+            return Match(text, "fallback", None, 0.0, (), None, None, None, None, 0.0,
+                         "no word of the question is known", normalized, corrections)
+        top = candidates[0]
+        runner = candidates[1] if len(candidates) > 1 else None
+        runner_score = runner.score if runner else 0.0
+        in_domain = bool(self._domain & {stem(w) for w in surface})
+
+        def allowed(c: Candidate) -> bool:
+            return in_domain or self.kind(c.intent) == "conversation"
+
+        def result(outcome: Outcome, reason: str, intent: str | None = None,
+                   suggestions: tuple[str, ...] = ()) -> Match:
+            return Match(text, outcome, intent, top.score, suggestions, top.example, top.origin,
+                         top.intent, runner.intent if runner else None, runner_score, reason,
+                         normalized, corrections)
+
+        if top.score < t.clarify_at:
+            return result("fallback", f"best score {top.score:.2f} is below {t.clarify_at}")
+        if not allowed(top):
+            return result("fallback", "the question names no technology-leadership term")
+        if top.score >= t.answer_at and top.score - runner_score >= t.margin:
+            return result("answer", f"score {top.score:.2f}, {top.score - runner_score:.2f} ahead of the runner-up", top.intent)
+        offered = tuple(
+            c.intent
+            for c in candidates[: t.max_suggestions]
+            if c.score >= t.clarify_at and top.score - c.score <= t.suggestion_window and allowed(c)
+        )
+        if top.score >= t.answer_at:
+            reason = f"runner-up {runner.intent if runner else '-'} is within {t.margin} of {top.intent}"
+        else:
+            reason = f"best score {top.score:.2f} is below {t.answer_at}"
+        return result("clarify", reason, suggestions=offered)

@@ -1,0 +1,154 @@
+"""Text -> canonical form, the same way for curated examples and for what people type.
+
+Owns every rewrite that makes two phrasings of one question look alike: Slack markup out,
+job titles and abbreviations to one token (`chief information officer` -> `cio`), British and
+American spellings to one, punctuation out, words stemmed. What matters is consistency: both
+sides of a comparison go through exactly this code, so a rewrite only has to be the same,
+not linguistically right. Must stay fast and total: any string in, never an exception out.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+MAX_CHARS = 2000  # a question longer than this is cut: nobody's question needs more, and it bounds time
+
+_SLACK_USER = re.compile(r"<[@!][^>]*>")  # <@U123>, <@U123|name>, <!here>, <!subteam^S1|x>
+_SLACK_CHANNEL = re.compile(r"<#[^>|]*(?:\|([^>]*))?>")
+_SLACK_LINK = re.compile(r"<(?:https?|mailto)[^>|]*(?:\|([^>]*))?>")
+_EMOJI = re.compile(r":[a-z0-9_+\-']+:")
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+# "IT" in capitals is the department, not the pronoun: keep the two apart before lower-casing.
+_IT_DEPARTMENT = re.compile(r"\bIT\b")
+
+# Multi-word phrases first (longest first), then single tokens. Applied to lower-cased text
+# with single spaces, on word boundaries.
+PHRASES: dict[str, str] = {
+    "chief information security officer": "ciso",
+    "chief information security officers": "ciso",
+    "chief information officers": "cio",
+    "chief information officer": "cio",
+    "chief technology officers": "cto",
+    "chief technology officer": "cto",
+    "chief technical officer": "cto",
+    "chief tech officer": "cto",
+    "chief security officer": "ciso",
+    "information technology": "itdept",
+    "tech lead": "tech leader",
+    "c suite": "csuite",
+    "c level": "csuite",
+    "b/w": "between",
+    "b/t": "between",
+    "w/": "with ",
+    "w/o": "without ",
+}
+
+TOKENS: dict[str, str] = {
+    "versus": "vs",
+    "v": "vs",
+    "btwn": "between",
+    "betw": "between",
+    "diff": "difference",
+    "diffs": "difference",
+    "info": "information",
+    "org": "organization",
+    "orgs": "organization",
+    "mgmt": "management",
+    "mgr": "manager",
+    "exec": "executive",
+    "execs": "executive",
+    "tech": "technology",
+    "technological": "technology",
+    "technical": "technology",
+    "infosec": "security",
+    "cybersecurity": "security",
+    "cyber": "security",
+    "startups": "startup",
+    "start-up": "startup",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "ty": "thanks",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "whats": "what is",
+    "whos": "who is",
+    "hows": "how is",
+    "cios": "cio",
+    "ctos": "cto",
+    "cisos": "ciso",
+    "saas": "software",
+    "it": "it",
+    "centre": "center",
+    "labour": "labor",
+    "favour": "favor",
+    "behaviour": "behavior",
+    "programme": "program",
+    "programmes": "program",
+}
+
+# British -ise/-isation -> American -ize/-ization (organisation, prioritise, optimised ...).
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)\b")
+_POSSESSIVE = re.compile(r"'s\b")
+MAX_WORD = 30  # longer "words" are noise (pasted hashes, keyboard mashing); cut them
+_NON_WORD = re.compile(r"[^\w/\-]+|_")
+_PHRASE_RE = re.compile(
+    r"(?<![\w/])(" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?![\w])"
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def stem(token: str) -> str:
+    """Porter2 stem, cached: the vocabulary is small and people repeat themselves."""
+    return str(_stemmer.stemWord(token))
+
+
+def strip_slack_markup(text: str) -> str:
+    text = _SLACK_CHANNEL.sub(lambda m: " " + (m.group(1) or "") + " ", text)
+    text = _SLACK_LINK.sub(lambda m: " " + (m.group(1) or "") + " ", text)
+    text = _SLACK_USER.sub(" ", text)
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return _EMOJI.sub(" ", text)
+
+
+def words(text: str) -> list[str]:
+    """The canonical words of a text, unstemmed: what people can read in "why this answer?"."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
+    text = strip_slack_markup(text)
+    text = _IT_DEPARTMENT.sub(" itdept ", text)
+    text = text.casefold()
+    text = _POSSESSIVE.sub("", text.replace("\u2019", "'")).replace("'", "")
+    text = " ".join(text.split())
+    text = _PHRASE_RE.sub(lambda m: f" {PHRASES[m.group(1)]} ", text)
+    text = _BRITISH.sub(lambda m: "iz" + m.group(1), text)
+    out: list[str] = []
+    for raw in _NON_WORD.sub(" ", text).split():
+        for token in raw.replace("/", " ").split():
+            token = token.strip("-")
+            if "-" in token and token not in TOKENS:
+                parts = token.split("-")
+            else:
+                parts = [token]
+            for part in parts:
+                if not part:
+                    continue
+                part = part[:MAX_WORD]
+                mapped = TOKENS.get(part, part)
+                out.extend(mapped.split())
+    return out
+
+
+def normalize(text: str) -> str:
+    """The canonical text (words joined by spaces), used for duplicate detection and display."""
+    return " ".join(words(text))
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]

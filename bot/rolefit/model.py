@@ -1,0 +1,61 @@
+"""Values of the role-fit assessment: its questions, and the recommendation it explains.
+
+The definition (questions, options, rules, citations) is content in assessment/rolefit.yml;
+these are the frozen values it loads into. Nothing here knows about Slack or a terminal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RECOMMENDATIONS = ("cto", "cio", "both", "cto_first", "cio_first")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str  # fixed machine value, e.g. "creator"; Slack buttons carry it
+    label: str  # what people read, e.g. "We sell technology"
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str  # fixed: tech_role, size, priority, compliance, industry, current_leader
+    text: str
+    options: tuple[Option, ...]
+    why: str  # the answer to "why do you ask?"
+    why_citations: tuple[QuoteRef, ...] = ()
+    help: str = ""
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(o.value for o in self.options)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rationale bullet, naming the answer it comes from."""
+
+    question: str
+    answer: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    kind: str  # one of RECOMMENDATIONS
+    title: str  # e.g. "Hire a CTO"
+    summary: str
+    rationale: tuple[Reason, ...]
+    citations: tuple[QuoteRef, ...]
+    notes: tuple[str, ...]
+    answers: dict[str, str] = field(default_factory=dict)
+    followups: tuple[str, ...] = ()  # intent ids, e.g. ("hiring_cto",)

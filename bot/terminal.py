@@ -1,0 +1,141 @@
+"""Replies as terminal text, and the interactive chat loop (`rolebot chat`).
+
+The Slack renderer's twin: same reply values, plain text instead of Block Kit. Slack mrkdwn
+in bodies (*bold*, _italic_, <url|label>) is turned into readable plain text.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import textwrap
+from typing import TextIO
+
+from bot.dialogue.engine import Engine
+from bot.dialogue.replies import (
+    Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply, Topic,
+)
+from bot.dialogue.state import ConversationKey
+from bot.dialogue.turn import Action, Turn
+
+_LINK = re.compile(r"<(https?://[^>|]+)\|([^>]+)>")
+WIDTH = 88
+
+
+def plain(mrkdwn: str) -> str:
+    text = _LINK.sub(r"\2 (\1)", mrkdwn)
+    text = re.sub(r"(?<!\w)\*([^*\n]+)\*(?!\w)", r"\1", text)
+    text = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    lines = []
+    for line in plain(text).splitlines():
+        if not line.strip():
+            lines.append("")
+            continue
+        lead = re.match(r"\s*(?:[•\-*]|\d+\.)\s+", line)
+        hang = " " * len(lead.group(0)) if lead else ""
+        lines.append(textwrap.fill(line, WIDTH, initial_indent=indent,
+                                   subsequent_indent=indent + hang) or "")
+    return "\n".join(lines)
+
+
+def _topics(topics: tuple[Topic, ...], heading: str) -> list[str]:
+    if not topics:
+        return []
+    return ["", heading] + [f"  {n}. {t.title}" for n, t in enumerate(topics, 1)]
+
+
+def render(reply: Reply) -> str:
+    out: list[str] = []
+    if isinstance(reply, Answer):
+        r = reply.response
+        out += [r.title.upper(), _wrap(r.short), "", _wrap(r.body)]
+        if r.citations:
+            out += ["", "Sources:"]
+            for n, (citation, source) in enumerate(zip(r.citations, reply.sources), 1):
+                where = source.url or "address not known: cite by title"
+                out.append(_wrap(f"[{n}] {source.title} ({source.publisher}), {where}", "  "))
+                out.append(_wrap(f"\u201c{citation.quote}\u201d", "      "))
+        out += _topics(reply.related, "Related (type the title, or ask anything):")
+        if reply.offer_assessment:
+            out += ["", "Type 'start assessment' for the six-question CIO-or-CTO assessment."]
+    elif isinstance(reply, Clarify):
+        out.append("I'm not sure which of these you mean:")
+        out += [f"  {n}. {t.title}" for n, t in enumerate(reply.suggestions, 1)]
+        out.append("Type a number to pick one, or rephrase your question.")
+    elif isinstance(reply, Fallback):
+        out.append("I can only answer questions about technology leadership: CIO and CTO roles, "
+                   "who owns what, and which one your organisation needs.")
+        out += _topics(reply.topics, "For example:")
+        out += ["", "Type 'help' for everything I know, or 'start assessment'."]
+    elif isinstance(reply, FlowQuestion):
+        if reply.notice:
+            out += [_wrap(reply.notice), ""]
+        q = reply.question
+        out.append(f"Question {reply.number} of {reply.total}: {q.text}")
+        if q.help:
+            out.append(_wrap(q.help, "  "))
+        for n, option in enumerate(q.options, 1):
+            hint = f" ({option.hint})" if option.hint else ""
+            out.append(f"  {n}. {option.label}{hint}")
+        out.append("Answer with a number or in your own words; 'back', 'restart', 'cancel', 'why?'.")
+    elif isinstance(reply, FlowResult):
+        rec = reply.recommendation
+        out += [f"RECOMMENDATION: {rec.title}", _wrap(rec.summary), "", "Why:"]
+        out += [_wrap(f"• {reason.text}", "  ") for reason in rec.rationale]
+        if rec.notes:
+            out += ["", "Notes:"] + [_wrap(f"• {note}", "  ") for note in rec.notes]
+        if rec.citations:
+            out += ["", "Sources:"]
+            for n, (quote, source) in enumerate(zip(rec.citations, reply.sources), 1):
+                out.append(_wrap(f"[{n}] {source.title} ({source.publisher})", "  "))
+                out.append(_wrap(f"\u201c{quote.quote}\u201d", "      "))
+        out += _topics(reply.related, "Next:")
+    elif isinstance(reply, Notice):
+        out.append(_wrap(reply.text))
+        for n, (quote, source) in enumerate(zip(reply.citations, reply.sources), 1):
+            out.append(_wrap(f"[{n}] {source.title}: \u201c{quote.quote}\u201d", "  "))
+        out += _topics(reply.followups, "You can:")
+    return "\n".join(out)
+
+
+def _topic_action(text: str, offered: tuple[Topic, ...]) -> Action | None:
+    """In the terminal, a number or a title picks one of the topics just offered."""
+    stripped = text.strip()
+    for n, topic in enumerate(offered, 1):
+        if stripped == str(n) or stripped.casefold() == topic.title.casefold():
+            return Action("show_intent", topic.intent)
+    return None
+
+
+async def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """The terminal conversation: same engine, same state handling as Slack."""
+    key = ConversationKey("local", "terminal", "you")
+    print("rolebot: ask me about CIOs and CTOs ('quit' or Ctrl-D to leave).", file=stdout)
+    offered: tuple[Topic, ...] = ()
+    while True:
+        print("\nyou> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line or line.strip().lower() in {"quit", "exit"}:
+            print("", file=stdout)
+            return 0
+        if not line.strip():
+            continue
+        # Numbers after a "did you mean" or a flow question go to the engine as text, which
+        # knows what they pick; after an answer or a fallback they pick a topic shown here.
+        reply = await engine.handle(Turn(key, line.strip(), _topic_action(line, offered)))
+        offered = _offered(reply)
+        print(render(reply), file=stdout, flush=True)
+
+
+def _offered(reply: Reply) -> tuple[Topic, ...]:
+    """Topics the terminal numbered in this reply, so a number or title picks one next turn."""
+    if isinstance(reply, Answer | FlowResult):
+        return reply.related
+    if isinstance(reply, Fallback):
+        return reply.topics
+    if isinstance(reply, Notice):
+        return reply.followups
+    return ()

@@ -1,0 +1,48 @@
+"""Shared fixtures: the shipped content, and small content trees built in tmp folders."""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.content.load import default_root
+from bot.content.model import Content
+from bot.content.validate import validate_content
+from bot.nlu.matcher import Matcher
+
+REPO = default_root()
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Content:
+    content, problems = validate_content(REPO)
+    errors = [str(p) for p in problems if p.level == "error"]
+    assert not errors, errors
+    return content
+
+
+@pytest.fixture(scope="session")
+def matcher(shipped: Content) -> Matcher:
+    return Matcher(shipped.intents, shipped.domain_terms)
+
+
+WriteTree = Callable[[dict[str, str]], Path]
+
+
+@pytest.fixture
+def write_tree(tmp_path: Path) -> WriteTree:
+    """Write {relative path: YAML text} under a fresh content root and return the root."""
+
+    def write(files: dict[str, str]) -> Path:
+        for rel in ("intents", "responses"):
+            (tmp_path / rel).mkdir(exist_ok=True)
+        for rel, text in files.items():
+            path = tmp_path / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return tmp_path
+
+    return write

@@ -1,0 +1,81 @@
+"""The matcher's decisions on a small, hand-made content set: answer, clarify, fall back."""
+from __future__ import annotations
+
+from bot.content.model import Example, Intent, Origin
+from bot.nlu.matcher import Matcher, Thresholds
+
+
+def make(intent_id: str, examples: list[str], keywords: tuple[str, ...] = (), kind: str = "knowledge") -> Intent:
+    return Intent(intent_id, intent_id, tuple(Example(t, Origin(f"{intent_id}.yml", n)) for n, t in
+                                               enumerate(examples, 1)), keywords, Origin(f"{intent_id}.yml", 1), kind)
+
+
+INTENTS = [
+    make("cio_role", ["what does a cio do", "cio responsibilities", "role of the cio"], ("cio",)),
+    make("cto_role", ["what does a cto do", "cto responsibilities", "role of the cto"], ("cto",)),
+    make("outsourcing_owner", ["who owns outsourcing", "who decides to outsource"], ("outsourcing",)),
+    make("budget_tension", ["cio and cto budget fights", "budget conflict between cio and cto"], ("cio", "cto")),
+    make("greeting", ["hello", "hi", "hey there"], kind="conversation"),
+]
+DOMAIN = frozenset(k for i in INTENTS for k in i.keywords)
+
+
+def matcher() -> Matcher:
+    return Matcher(INTENTS, DOMAIN)
+
+
+def test_confident_question_is_answered_with_its_evidence() -> None:
+    m = matcher().match("What does a CIO do?")
+    assert (m.outcome, m.intent) == ("answer", "cio_role")
+    assert m.evidence == "what does a cio do"
+    assert m.evidence_origin == Origin("cio_role.yml", 1)
+    assert m.runner_up == "cto_role" and m.runner_up_score < m.confidence
+
+
+def test_typos_are_corrected_to_known_words() -> None:
+    m = matcher().match("who ownes outsorcing")
+    assert (m.outcome, m.intent) == ("answer", "outsourcing_owner")
+    assert ("outsorcing", "outsourcing") in m.corrections
+
+
+def test_short_words_are_never_corrected_into_a_title() -> None:
+    m = matcher().match("what does a coo do")
+    assert m.outcome == "fallback"
+    assert m.corrections == ()
+
+
+def test_a_question_without_a_domain_word_falls_back() -> None:
+    m = matcher().match("who owns the marketing budget")
+    assert m.outcome == "fallback"
+    assert m.intent is None
+
+
+def test_small_talk_needs_no_domain_word() -> None:
+    assert matcher().match("hey there").intent == "greeting"
+
+
+def test_an_ambiguous_question_asks_which_one() -> None:
+    m = matcher().match("role of cio or cto")
+    assert m.outcome == "clarify"
+    assert set(m.suggestions) >= {"cio_role", "cto_role"}
+    assert m.intent is None
+
+
+def test_nothing_known_falls_back_with_zero_confidence() -> None:
+    m = matcher().match("where is the parking garage")
+    assert (m.outcome, m.confidence) == ("fallback", 0.0) or m.outcome == "fallback"
+
+
+def test_confidence_is_within_zero_and_one() -> None:
+    for text in ["what does a cio do", "cio", "", "hello hello hello", "x" * 5000]:
+        assert 0.0 <= matcher().match(text).confidence <= 1.0
+
+
+def test_thresholds_decide_between_answer_and_clarify() -> None:
+    strict = Matcher(INTENTS, DOMAIN, Thresholds(answer_at=0.99, clarify_at=0.1))
+    assert strict.match("cio responsibilities please").outcome == "clarify"
+
+
+def test_leave_one_out_excludes_the_example_itself() -> None:
+    m = matcher().match("what does a cio do", exclude=Origin("cio_role.yml", 1))
+    assert m.evidence != "what does a cio do"

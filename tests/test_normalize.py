@@ -1,0 +1,43 @@
+"""Normalisation: two ways of typing one question must come out the same."""
+import pytest
+
+from bot.nlu.normalize import normalize, stems
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("<@U0123ABC> CIO vs CTO?", "cio vs cto"),
+        ("Chief Information Officer versus Chief Tech Officer", "cio vs cto"),
+        ("chief technology officers", "cto"),
+        ("chief information security officer", "ciso"),
+        ("diff b/w cio and cto", "difference between cio and cto"),
+        ("cio v cto", "cio vs cto"),
+        ("see <#C024BE7LR|general> and <https://example.com/x|this page>", "see general and this page"),
+        ("what's the org's plan :thinking_face:", "what the organization plan"),
+        ("who runs IT here", "who runs itdept here"),
+        ("organisation prioritise", "organization prioritize"),
+        ("CIO's role", "cio role"),
+        ("&lt;b&gt; &amp;", "b"),
+        ("<!channel> <!here|here> hello", "hello"),
+    ],
+)
+def test_canonical_form(typed: str, canonical: str) -> None:
+    assert normalize(typed) == canonical
+
+
+def test_british_and_american_spellings_stem_alike() -> None:
+    assert stems("organisation prioritised") == stems("organization prioritized")
+
+
+def test_inflections_share_a_stem() -> None:
+    assert len(set(stems("outsourcing outsource outsourced"))) == 1
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b", "🎉🎉🎉", "!!!???", "\x00\x07"])
+def test_texts_without_words_normalise_to_nothing(text: str) -> None:
+    assert normalize(text) == ""
+
+
+def test_long_input_is_cut_before_work() -> None:
+    assert len(normalize("cio " * 20_000)) <= 2000
