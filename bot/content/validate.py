@@ -10,12 +10,12 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.content.load import load_content
 from bot.content.model import Content
 from bot.content.problems import Problem
-from bot.nlu.normalize import normalize
+from bot.nlu.normalize import normalize, stem, words
 
 SECTION_LIMIT = 3000  # Slack: characters in one section block's text
 TITLE_LIMIT = 150  # Slack: characters in a header block
@@ -116,16 +116,31 @@ def _example_collisions(content: Content) -> list[Problem]:
             else:
                 problems.append(Problem(file, int(line), f"example '{key}' repeats {first_place}",
                                         "warning"))
-    # near-duplicates across intents: O(n^2) over a few hundred examples is fine at validate time
-    for index, (a, intent_a, place_a) in enumerate(normalized):
-        for b, intent_b, place_b in normalized[index + 1:]:
+    problems += _near_duplicates(normalized, content.domain_terms)
+    return problems
+
+
+def _near_duplicates(normalized: list[tuple[str, str, str]], domain: frozenset[str]) -> list[Problem]:
+    """Examples of different intents that read almost alike: the matcher can't tell them apart.
+
+    Mirror pairs that differ exactly in a domain word ("hiring a good cio" / "... cto") are
+    deliberate and not reported: that word is what tells the two intents apart.
+    """
+    domain_stems = {stem(w) for term in domain for w in words(term)}
+    texts = [text for text, _, _ in normalized]
+    problems = []
+    for i, (a, intent_a, place_a) in enumerate(normalized):
+        close = process.extract(a, texts[i + 1:], scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE,
+                                limit=None)
+        for _, _, offset in close:
+            b, intent_b, place_b = normalized[i + 1 + offset]
             if intent_a == intent_b or a == b:
                 continue
-            if fuzz.ratio(a, b) >= NEAR_DUPLICATE:
-                file, line = place_b.rsplit(":", 1)
-                problems.append(Problem(file, int(line),
-                                        f"example '{b}' ({intent_b}) is nearly the same as '{a}' "
-                                        f"({intent_a}) at {place_a}", "warning"))
+            if ({stem(w) for w in a.split()} ^ {stem(w) for w in b.split()}) & domain_stems:
+                continue
+            file, line = place_b.rsplit(":", 1)
+            problems.append(Problem(file, int(line), f"example '{b}' ({intent_b}) is nearly the same "
+                                                     f"as '{a}' ({intent_a}) at {place_a}", "warning"))
     return problems
 
 

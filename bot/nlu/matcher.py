@@ -7,7 +7,8 @@ word gets a weight that says how much it tells intents apart: `ln(1 + N / df)`, 
 the number of intents and df the number of intents whose examples use the word. "cio" is in
 most intents and weighs little; "outsourc" is in one and weighs a lot. A word no example
 uses weighs as much as the rarest known word: an unknown word ("coo", "london") is
-information the bot has no answer for, and it must pull confidence down. Words the question
+information the bot has no answer for, and it must pull confidence down. Filler words
+("ok", "please", "quick question") weigh almost nothing, wherever they appear. Words the question
 misspells are first corrected to the nearest known word with rapidfuzz (only words of four
 letters or more, so "coo" never becomes "cio").
 
@@ -30,7 +31,9 @@ tests/data/labeled_questions.yml, then checked on the dev set)
               a knowledge intent, the question names the domain (a keyword of some
               knowledge intent: cio, cto, outsourcing, vendor ...). Without a domain word,
               "what does a CMO do" shares only "what does a ... do" with us and falls back.
-    clarify   confidence >= CLARIFY_AT but not an answer: offer the top 2-3 intents.
+    clarify   confidence >= CLARIFY_AT but not an answer: offer the top 2-3 intents. A question
+              with no domain word is offered its best intent only when nearly verbatim
+              (>= UNDOMAINED_CLARIFY_AT: "do we need both roles").
     fallback  otherwise.
 """
 from __future__ import annotations
@@ -44,17 +47,20 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.content.model import Intent, Origin
-from bot.nlu.normalize import stem, words
+from bot.nlu.normalize import FILLER, stem, words
 
+FILLER_WEIGHT = 0.05  # "ok", "please", "quick question": present, but saying nothing
 Outcome = Literal["answer", "clarify", "fallback"]
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer_at: float = 0.55
-    clarify_at: float = 0.34
-    margin: float = 0.06
+    answer_at: float = 0.45
+    clarify_at: float = 0.3
+    margin: float = 0.03
     beta: float = 0.6
+    # a question with no domain word is never answered; offered as "did you mean" only above this
+    undomained_clarify_at: float = 0.7
     max_suggestions: int = 3
     # a suggestion must be within this of the best score to be offered beside it
     suggestion_window: float = 0.2
@@ -127,6 +133,8 @@ class Matcher:
                 self._vocabulary.update(words(keyword))
         n = max(len(intents), 1)
         self._weights = {s: math.log(1 + n / len(ids)) for s, ids in df.items()}
+        for filler in FILLER:
+            self._weights[stem(filler)] = FILLER_WEIGHT
         self._unknown_weight = math.log(1 + n)
         self._domain = {stem(w) for term in domain_terms for w in words(term)}
         self._examples: list[_Example] = []
@@ -244,6 +252,10 @@ class Matcher:
         if top.score < t.clarify_at:
             return result("fallback", f"best score {top.score:.2f} is below {t.clarify_at}")
         if not allowed(top):
+            # Without a domain word we never answer; a near-verbatim example may still be offered.
+            if top.score >= t.undomained_clarify_at:
+                return result("clarify", "the question names no technology-leadership term",
+                              suggestions=(top.intent,))
             return result("fallback", "the question names no technology-leadership term")
         if top.score >= t.answer_at and top.score - runner_score >= t.margin:
             return result("answer", f"score {top.score:.2f}, {top.score - runner_score:.2f} ahead of the runner-up", top.intent)

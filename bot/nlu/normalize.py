@@ -100,6 +100,14 @@ _PHRASE_RE = re.compile(
     r"(?<![\w/])(" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?![\w])"
 )
 
+# Discourse filler: words that carry no intent of their own ("ok", "quick question", "pls").
+# The matcher weighs them near zero, so "ok" alone cannot borrow the intent of "ok thanks".
+FILLER = frozenset({
+    "ok", "okay", "k", "please", "just", "quick", "question", "so", "um", "uh", "hmm", "lol",
+    "like", "actually", "really", "basically", "anyone", "someone", "somebody", "guys", "folks",
+    "all",
+})
+
 _stemmer = snowballstemmer.stemmer("english")
 
 
