@@ -138,7 +138,13 @@ class Matcher:
         self._unknown_weight = math.log(1 + n)
         self._domain = {stem(w) for term in domain_terms for w in words(term)}
         self._examples: list[_Example] = []
+        self._stem_sets: list[frozenset[str]] = [frozenset(x) for x in example_stems]
         self._postings: dict[str, list[int]] = defaultdict(list)
+        # Words in more examples than this are too common to find candidates with: walking their
+        # posting lists would touch most of a large corpus. They still count, by set lookup, in
+        # the score of every candidate found through the other words. No list of the shipped
+        # content is this long, so there every example sharing a word is scored.
+        self._common_at = max(1000, len(example_stems) // 10)
         for position, ((intent, index), stems_) in enumerate(zip(examples, example_stems)):
             example = intent.examples[index]
             weight = sum(self._weights[s] for s in stems_)
@@ -196,13 +202,17 @@ class Matcher:
         if not query:
             return []
         query_weight = sum(self._weights.get(s, self._unknown_weight) for s in query)
+        known = [s for s in query if s in self._weights]
+        rare = [s for s in known if len(self._postings[s]) <= self._common_at]
+        common = [s for s in known if len(self._postings[s]) > self._common_at] if rare else []
         shared: dict[int, float] = defaultdict(float)
-        for s in query:
-            weight = self._weights.get(s)
-            if weight is None:
-                continue
+        for s in rare or known:
+            weight = self._weights[s]
             for position in self._postings[s]:
                 shared[position] += weight
+        for position in shared if common else ():
+            stems_ = self._stem_sets[position]
+            shared[position] += sum(self._weights[s] for s in common if s in stems_)
         beta2 = self.thresholds.beta**2
         best: dict[str, tuple[float, int]] = {}
         for position, common in shared.items():
