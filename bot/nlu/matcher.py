@@ -16,6 +16,9 @@ For each example, with `shared` the weight of the words it has in common with th
     covered   = shared / weight of the question's words   (how much of the question it explains)
     specific  = shared / weight of the example's words    (how much of the example was asked)
     score     = F-beta of the two, beta = BETA (< 1: explaining the question matters more)
+and, when the question names a role (cio, cto, ciso) and the example names only other roles,
+the score is multiplied by ROLE_MISMATCH: "what makes a good cto" must not borrow the answer
+of "what makes a good cio" because the rest of the sentence is the same.
 
 What confidence means
 ---------------------
@@ -49,6 +52,7 @@ from rapidfuzz import fuzz, process
 from bot.content.model import Intent, Origin
 from bot.nlu.normalize import FILLER, stem, words
 
+ROLES = frozenset({"cio", "cto", "ciso"})  # the titles questions turn on; see role_mismatch
 FILLER_WEIGHT = 0.05  # "ok", "please", "quick question": present, but saying nothing
 Outcome = Literal["answer", "clarify", "fallback"]
 
@@ -61,11 +65,15 @@ class Thresholds:
     beta: float = 0.6
     # a question with no domain word is never answered; offered as "did you mean" only above this
     undomained_clarify_at: float = 0.7
+    # an example naming only other roles than the question does (cio vs cto) is scored down
+    role_mismatch: float = 0.75
     max_suggestions: int = 3
     # a suggestion must be within this of the best score to be offered beside it
     suggestion_window: float = 0.2
     # rapidfuzz ratio (0-100) a misspelt word needs to be corrected to a known word
     typo_cutoff: float = 80.0
+    # ... and words of five letters or fewer this much ("stack" must not become "track")
+    short_typo_cutoff: float = 88.0
     min_typo_length: int = 4
 
 
@@ -182,12 +190,10 @@ class Matcher:
             if word not in self._corrections:
                 if len(self._corrections) > 100_000:
                     self._corrections.clear()
-                found = process.extractOne(
-                    word,
-                    self._vocabulary_list,
-                    scorer=fuzz.ratio,
-                    score_cutoff=self.thresholds.typo_cutoff,
-                )
+                cutoff = (self.thresholds.short_typo_cutoff if len(word) <= 5
+                          else self.thresholds.typo_cutoff)
+                found = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio,
+                                           score_cutoff=cutoff)
                 self._corrections[word] = found[0] if found else None
             fixed = self._corrections[word]
             if fixed is None:
@@ -214,6 +220,7 @@ class Matcher:
             stems_ = self._stem_sets[position]
             shared[position] += sum(self._weights[s] for s in common if s in stems_)
         beta2 = self.thresholds.beta**2
+        asked_roles = query & ROLES
         best: dict[str, tuple[float, int]] = {}
         for position, common in shared.items():
             example = self._examples[position]
@@ -222,6 +229,10 @@ class Matcher:
             covered = common / query_weight
             specific = common / example.weight
             score = (1 + beta2) * covered * specific / (beta2 * covered + specific)
+            if asked_roles:
+                named = self._stem_sets[position] & ROLES
+                if named and not named & asked_roles:
+                    score *= self.thresholds.role_mismatch
             current = best.get(example.intent)
             if current is None or score > current[0]:
                 best[example.intent] = (score, position)

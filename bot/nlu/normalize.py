@@ -35,8 +35,14 @@ PHRASES: dict[str, str] = {
     "chief technology officer": "cto",
     "chief technical officer": "cto",
     "chief tech officer": "cto",
+    "chief info officer": "cio",
+    "chief info security officer": "ciso",
     "chief security officer": "ciso",
     "information technology": "itdept",
+    # "line" alone is ambiguous ("in one line", "line manager"); the phrase means reporting
+    "reporting lines": "reporting",
+    "reporting line": "reporting",
+    "reporting structure": "reporting",
     "tech lead": "tech leader",
     "c suite": "csuite",
     "c level": "csuite",
@@ -92,6 +98,14 @@ TOKENS: dict[str, str] = {
 }
 
 # British -ise/-isation -> American -ize/-ization (organisation, prioritise, optimised ...).
+# "C.I.O." / "c.t.o" -> "cio" / "cto" (any dotted three-letter title).
+_DOTTED = re.compile(r"\b([a-z])\.([a-z])\.([a-z])\b\.?")
+# Lower-case "it" is the pronoun unless a department word follows it: "it budget", "it team".
+_IT_BEFORE = re.compile(
+    r"\bit (?=(?:department|dept|team|staff|budget|strategy|outsourcing|operations|ops|systems?|"
+    r"leaders?|leadership|vendors?|services|infrastructure|security|roadmap|director|manager|head|"
+    r"function|org|organi[sz]ation|spend|projects?)\b)"
+)
 _BRITISH = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)\b")
 _POSSESSIVE = re.compile(r"'s\b")
 MAX_WORD = 30  # longer "words" are noise (pasted hashes, keyboard mashing); cut them
@@ -132,6 +146,8 @@ def words(text: str) -> list[str]:
     text = strip_slack_markup(text)
     text = _IT_DEPARTMENT.sub(" itdept ", text)
     text = text.casefold()
+    text = _DOTTED.sub(r"\1\2\3", text)
+    text = _IT_BEFORE.sub("itdept ", text)
     text = _POSSESSIVE.sub("", text.replace("\u2019", "'")).replace("'", "")
     text = " ".join(text.split())
     text = _PHRASE_RE.sub(lambda m: f" {PHRASES[m.group(1)]} ", text)
