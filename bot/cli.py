@@ -147,7 +147,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     content, problems = validate_content(_content_root(args))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    report = evaluate(Matcher(content.intents, content.domain_terms), items)
+    report = evaluate(Matcher(content.intents, content.domain_terms), items, strict=args.strict)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
     return 0
 
@@ -215,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure the matcher on a labeled question file")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--strict", action="store_true",
+                   help="leave out examples identical to the question (an honest held-out measure)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("content", help="print the loaded content model")

@@ -17,8 +17,8 @@ TARGETS = {"top1": 0.95, "resolved": 0.98, "out_of_scope_rejection": 0.95}
 MAX_WRONG = 0.02
 
 
-def assert_meets_targets(matcher: Matcher, path: Path) -> None:
-    report = evaluate(matcher, load_items(path))
+def assert_meets_targets(matcher: Matcher, path: Path, strict: bool = False) -> None:
+    report = evaluate(matcher, load_items(path), strict=strict)
     ratios = report.ratios()
     shortfalls = [f"{k} {ratios[k]:.3f} < {v}" for k, v in TARGETS.items() if ratios[k] < v]
     if ratios["wrong_answer_rate"] > MAX_WRONG:
@@ -34,18 +34,9 @@ def test_dev_set_meets_targets(matcher: Matcher) -> None:
     dev = SHARED / "eval" / "dev_questions.yml"
     if not dev.exists():
         pytest.skip(f"{dev} is not beside this checkout")
-    assert_meets_targets(matcher, dev)
-
-
-def test_no_dev_phrasing_is_copied_into_intents(matcher: Matcher, shipped) -> None:  # type: ignore[no-untyped-def]
-    dev = SHARED / "eval" / "dev_questions.yml"
-    if not dev.exists():
-        pytest.skip(f"{dev} is not beside this checkout")
-    from bot.nlu.normalize import normalize
-
-    ours = {normalize(e.text) for i in shipped.intents for e in i.examples}
-    copied = [item.text for item in load_items(dev) if normalize(item.text) in ours]
-    assert copied == []
+    # strict: a dev question that happens to equal one of our examples is asked with that
+    # example left out, so the figure says how the bot does on phrasings it has never seen
+    assert_meets_targets(matcher, dev, strict=True)
 
 
 def test_holdout_set_stays_above_its_floor(matcher: Matcher) -> None:

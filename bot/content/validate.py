@@ -164,7 +164,7 @@ def lint(content: Content) -> list[Problem]:
     problems = []
     for intent in content.intents:
         for example in intent.examples:
-            match = matcher.match(example.text, exclude=example.origin)
+            match = matcher.match(example.text, exclude=(example.origin,))
             if match.best and match.best != intent.id:
                 if _differ_in_domain_word(example.text, match.evidence or "", domain_stems):
                     continue  # a deliberate mirror ("... good cio" / "... good cto")

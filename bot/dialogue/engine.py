@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from bot.content.model import Content, Source
+from bot.content.model import Content
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.dialogue.turn import Action, Turn
@@ -140,6 +140,7 @@ class Engine:
             return Notice("unavailable", "The assessment is not available right now."), state
         if action.kind == "flow_start" or (action.kind == "flow_restart" and state.flow is None):
             state.flow, reply = self.flows.start(now)
+            await self._remember_result(turn.key, reply)
             return reply, state
         if state.flow is None:
             return Notice("info", "There is no assessment in progress.",
@@ -156,6 +157,7 @@ class Engine:
         state.suggestions = []
         if intent == ASSESSMENT_INTENT and self.flows is not None:
             state.flow, reply = self.flows.start(now, text)
+            await self._remember_result(turn.key, reply)
             return reply, state
         answer = self.answer_for(intent, text, match)
         if answer is None:
@@ -204,6 +206,3 @@ class Engine:
                 return Fallback(turn.text, self.topics(), match)
         return Notice("unavailable", "The assessment is temporarily unavailable; please try again in a few minutes.")
 
-
-def source_map(sources: tuple[Source, ...]) -> dict[str, Source]:
-    return {s.id: s for s in sources}

@@ -36,14 +36,15 @@ tests/data/labeled_questions.yml, then checked on the dev set)
               "what does a CMO do" shares only "what does a ... do" with us and falls back.
     clarify   confidence >= CLARIFY_AT but not an answer: offer the top 2-3 intents. A question
               with no domain word is offered its best intent only when nearly verbatim
-              (>= UNDOMAINED_CLARIFY_AT: "do we need both roles").
+              (>= UNDOMAINED_CLARIFY_AT, and explaining >= UNDOMAINED_COVERED_AT of the
+              question: "do we need both roles", never "who owns the marketing budget").
     fallback  otherwise.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -65,8 +66,9 @@ class Thresholds:
     beta: float = 0.6
     # a question with no domain word is never answered; offered as "did you mean" only above this
     undomained_clarify_at: float = 0.7
+    undomained_covered_at: float = 0.8
     # an example naming only other roles than the question does (cio vs cto) is scored down
-    role_mismatch: float = 0.75
+    role_mismatch: float = 0.6
     max_suggestions: int = 3
     # a suggestion must be within this of the best score to be offered beside it
     suggestion_window: float = 0.2
@@ -86,6 +88,7 @@ class Candidate:
     score: float
     example: str
     origin: Origin
+    covered: float = 0.0  # the share of the question's weight this example explains
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,8 @@ class Matcher:
 
     # -- public -----------------------------------------------------------------------------
 
-    def match(self, text: str, exclude: Origin | None = None) -> Match:
-        """Match one question. `exclude` leaves one example out (lint: leave-one-out)."""
+    def match(self, text: str, exclude: Collection[Origin] = ()) -> Match:
+        """Match one question. `exclude` leaves examples out (lint's leave-one-out, strict eval)."""
         surface, corrections = self._correct(words(text))
         normalized = " ".join(surface)
         candidates = self._rank(surface, exclude)
@@ -173,7 +176,10 @@ class Matcher:
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         surface, _ = self._correct(words(text))
-        return self._rank(surface, None)[:limit]
+        return self._rank(surface, ())[:limit]
+
+    def examples(self) -> list[tuple[str, Origin]]:
+        return [(e.text, e.origin) for e in self._examples]
 
     def kind(self, intent_id: str) -> str:
         return self._kinds.get(intent_id, "knowledge")
@@ -203,7 +209,7 @@ class Matcher:
                 corrections.append((word, fixed))
         return out, corrections
 
-    def _rank(self, surface: list[str], exclude: Origin | None) -> list[Candidate]:
+    def _rank(self, surface: list[str], exclude: Collection[Origin]) -> list[Candidate]:
         query = {stem(w) for w in surface}
         if not query:
             return []
@@ -221,10 +227,10 @@ class Matcher:
             shared[position] += sum(self._weights[s] for s in common if s in stems_)
         beta2 = self.thresholds.beta**2
         asked_roles = query & ROLES
-        best: dict[str, tuple[float, int]] = {}
+        best: dict[str, tuple[float, int, float]] = {}
         for position, common in shared.items():
             example = self._examples[position]
-            if exclude is not None and example.origin == exclude:
+            if exclude and example.origin in exclude:
                 continue
             covered = common / query_weight
             specific = common / example.weight
@@ -235,11 +241,12 @@ class Matcher:
                     score *= self.thresholds.role_mismatch
             current = best.get(example.intent)
             if current is None or score > current[0]:
-                best[example.intent] = (score, position)
+                best[example.intent] = (score, position, covered)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
         return [
-            Candidate(intent, round(score, 4), self._examples[p].text, self._examples[p].origin)
-            for intent, (score, p) in ranked
+            Candidate(intent, round(score, 4), self._examples[p].text, self._examples[p].origin,
+                      round(covered, 4))
+            for intent, (score, p, covered) in ranked
         ]
 
     # -- deciding ---------------------------------------------------------------------------
@@ -273,8 +280,10 @@ class Matcher:
         if top.score < t.clarify_at:
             return result("fallback", f"best score {top.score:.2f} is below {t.clarify_at}")
         if not allowed(top):
-            # Without a domain word we never answer; a near-verbatim example may still be offered.
-            if top.score >= t.undomained_clarify_at:
+            # Without a domain word we never answer. An example that explains nearly all the question
+            # ("do we need both roles") may still be offered; one that leaves a word unexplained
+            # ("who owns the *marketing* budget") may not.
+            if top.score >= t.undomained_clarify_at and top.covered >= t.undomained_covered_at:
                 return result("clarify", "the question names no technology-leadership term",
                               suggestions=(top.intent,))
             return result("fallback", "the question names no technology-leadership term")

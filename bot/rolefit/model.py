@@ -15,6 +15,12 @@ class Option:
     value: str  # fixed machine value, e.g. "creator"; Slack buttons carry it
     label: str  # what people read, e.g. "We sell technology"
     hint: str = ""
+    # Words and phrases in free text that clearly mean this option (curators extend them in
+    # assessment/rolefit.yml); matched as whole words, ignoring case and punctuation.
+    match: tuple[str, ...] = ()
+    # Headcount bands for the size question: a stated "<n> people" picks the first option
+    # whose max_people is >= n, or the option without one (the open-ended top band).
+    max_people: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,243 @@
+"""SqliteStore on a real file: persistence across reopen, isolation, dedupe and expiry."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.content.load import default_root, load_content
+from bot.dialogue.replies import FlowQuestion
+from bot.dialogue.state import ConversationKey, ConversationState, FlowState
+from bot.rolefit.definition import default_rolefit_path, load_rolefit
+from bot.rolefit.flow import FlowRunner
+from bot.store.base import Feedback, Store, StoreUnavailable
+from bot.store.sqlite import SqliteStore, default_db_path
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+ALICE = ConversationKey("T1", "C1:1700000000.000100", "alice")
+BOB = ConversationKey("T1", "C1:1700000000.000100", "bob")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "dir" / "rolebot.db"
+
+
+def flow_state(**answers: str) -> ConversationState:
+    return ConversationState(flow=FlowState(answers=dict(answers), history=list(answers),
+                                            started_at=1.0, updated_at=2.0))
+
+
+async def test_open_creates_the_folders_the_file_and_wal_mode(db_path: Path) -> None:
+    store: Store = await SqliteStore.open(db_path)
+    try:
+        assert db_path.is_file()
+        assert await store.ping() is True
+    finally:
+        await store.close()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_a_conversation_survives_closing_and_reopening(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    state = flow_state(tech_role="creator", size="small")
+    state.suggestions = ["cio_vs_cto"]
+    await store.put_conversation(ALICE, state, 3600)
+    await store.close()
+    reopened = await SqliteStore.open(db_path)
+    try:
+        assert await reopened.get_conversation(ALICE) == state
+    finally:
+        await reopened.close()
+
+
+async def test_an_assessment_in_progress_survives_a_restart(db_path: Path) -> None:
+    rolefit, _ = load_rolefit(default_rolefit_path())
+    assert rolefit is not None
+    sources = {s.id: s for s in load_content(default_root())[0].sources}
+    runner = FlowRunner(rolefit, {}, sources)
+    flow, _ = runner.start(now=10.0)
+    assert flow is not None
+    for text in ("We sell technology", "2"):
+        flow, _ = runner.on_text(flow, text, now=11.0)
+        assert flow is not None
+    store = await SqliteStore.open(db_path)
+    await store.put_conversation(ALICE, ConversationState(flow=flow), 3600)
+    await store.close()  # the process goes away
+
+    store = await SqliteStore.open(db_path)
+    try:
+        restored = await store.get_conversation(ALICE)
+        assert restored is not None and restored.flow is not None
+        flow, reply = runner.on_text(restored.flow, "both", now=12.0)
+        assert isinstance(reply, FlowQuestion)
+        assert reply.question.id == "compliance" and reply.number == 4
+        assert flow is not None
+        assert flow.answers == {"tech_role": "creator", "size": "midsize", "priority": "both"}
+    finally:
+        await store.close()
+
+
+async def test_two_people_in_one_thread_are_kept_apart(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    try:
+        await store.put_conversation(ALICE, flow_state(tech_role="creator"), 60)
+        await store.put_conversation(BOB, flow_state(tech_role="consumer"), 60)
+        alice, bob = await store.get_conversation(ALICE), await store.get_conversation(BOB)
+        assert alice is not None and alice.flow is not None
+        assert bob is not None and bob.flow is not None
+        assert alice.flow.answers == {"tech_role": "creator"}
+        assert bob.flow.answers == {"tech_role": "consumer"}
+        await store.delete_conversation(ALICE)
+        assert await store.get_conversation(ALICE) is None
+        assert await store.get_conversation(BOB) is not None
+    finally:
+        await store.close()
+
+
+async def test_saving_again_replaces_the_state_and_its_expiry(db_path: Path) -> None:
+    clock = FakeClock()
+    store = await SqliteStore.open(db_path, clock=clock)
+    try:
+        await store.put_conversation(ALICE, flow_state(tech_role="creator"), 60)
+        clock.now += 50
+        await store.put_conversation(ALICE, flow_state(tech_role="mixed"), 60)
+        clock.now += 50
+        loaded = await store.get_conversation(ALICE)
+        assert loaded is not None and loaded.flow is not None
+        assert loaded.flow.answers == {"tech_role": "mixed"}
+    finally:
+        await store.close()
+
+
+async def test_a_conversation_expires_after_its_ttl(db_path: Path) -> None:
+    clock = FakeClock()
+    store = await SqliteStore.open(db_path, clock=clock)
+    try:
+        await store.put_conversation(ALICE, flow_state(), 60)
+        clock.now += 59
+        assert await store.get_conversation(ALICE) is not None
+        clock.now += 1
+        assert await store.get_conversation(ALICE) is None
+    finally:
+        await store.close()
+
+
+async def test_a_retried_event_is_delivered_once_until_its_window_passes(db_path: Path) -> None:
+    clock = FakeClock()
+    store = await SqliteStore.open(db_path, clock=clock)
+    try:
+        assert await store.first_delivery("Ev1", 300) is True
+        assert await store.first_delivery("Ev1", 300) is False
+        assert await store.first_delivery("Ev2", 300) is True
+        clock.now += 300
+        assert await store.first_delivery("Ev1", 300) is True
+        assert await store.first_delivery("Ev1", 300) is False
+    finally:
+        await store.close()
+
+
+async def test_deliveries_are_remembered_across_a_restart(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    assert await store.first_delivery("Ev1", 300) is True
+    await store.close()
+    store = await SqliteStore.open(db_path)
+    try:
+        assert await store.first_delivery("Ev1", 300) is False
+    finally:
+        await store.close()
+
+
+async def test_expired_delivery_ids_are_purged(db_path: Path) -> None:
+    clock = FakeClock()
+    store = await SqliteStore.open(db_path, clock=clock)
+    try:
+        for n in range(5):
+            await store.first_delivery(f"Ev{n}", 10)
+        clock.now += 10
+        await store.first_delivery("fresh", 10)
+    finally:
+        await store.close()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT event_id FROM deliveries").fetchall() == [("fresh",)]
+
+
+async def test_concurrent_deliveries_of_one_event_let_exactly_one_through(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    try:
+        results = await asyncio.gather(*(store.first_delivery("Ev1", 60) for _ in range(20)))
+        assert results.count(True) == 1
+    finally:
+        await store.close()
+
+
+async def test_two_stores_on_one_file_agree_on_first_delivery(db_path: Path) -> None:
+    one, two = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
+    try:
+        assert await one.first_delivery("Ev1", 60) is True
+        assert await two.first_delivery("Ev1", 60) is False
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_feedback_rows_are_kept_in_order(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    first = Feedback("T1", "alice", "cio_vs_cto", "what's a cio?", True, 1.0)
+    second = Feedback("T1", "bob", "hiring_cto", "hire?", False, 2.0, "too vague")
+    await store.record_feedback(first)
+    await store.record_feedback(second)
+    await store.close()
+    store = await SqliteStore.open(db_path)
+    try:
+        assert await store.feedback() == [first, second]
+    finally:
+        await store.close()
+
+
+async def test_the_last_result_is_kept_per_person_and_replaced(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    try:
+        assert await store.get_last_result("T1", "alice") is None
+        await store.put_last_result("T1", "alice", '{"kind": "cto"}')
+        await store.put_last_result("T1", "alice", '{"kind": "cio"}')
+        await store.put_last_result("T1", "bob", '{"kind": "both"}')
+        assert await store.get_last_result("T1", "alice") == '{"kind": "cio"}'
+        assert await store.get_last_result("T1", "bob") == '{"kind": "both"}'
+    finally:
+        await store.close()
+
+
+async def test_a_closed_store_reports_itself_unavailable(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    await store.close()
+    assert await store.ping() is False
+    with pytest.raises(StoreUnavailable):
+        await store.get_conversation(ALICE)
+    await store.close()  # closing twice is harmless
+
+
+def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "rolebot.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreUnavailable):
+        SqliteStore(path)
+
+
+def test_the_database_path_comes_from_rolebot_db(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setenv("ROLEBOT_DB", str(tmp_path / "x.db"))
+    assert default_db_path() == tmp_path / "x.db"
+    monkeypatch.delenv("ROLEBOT_DB")
+    assert default_db_path() == Path("data") / "rolebot.db"
