@@ -10,6 +10,7 @@ import sys
 import textwrap
 from typing import TextIO
 
+from bot.content.model import Source
 from bot.dialogue.engine import Engine
 from bot.dialogue.replies import (
     Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply, Topic,
@@ -47,17 +48,27 @@ def _topics(topics: tuple[Topic, ...], heading: str) -> list[str]:
     return ["", heading] + [f"  {n}. {t.title}" for n, t in enumerate(topics, 1)]
 
 
+def _sources(quotes: list[str], sources: tuple[Source, ...]) -> list[str]:
+    """Numbered sources, each once, with the quotes taken from it beneath."""
+    if not quotes:
+        return []
+    grouped: dict[str, tuple[Source, list[str]]] = {}
+    for quote, source in zip(quotes, sources):
+        grouped.setdefault(source.id, (source, []))[1].append(quote)
+    out = ["", "Sources:"]
+    for n, (source, taken) in enumerate(grouped.values(), 1):
+        where = source.url or "address not known: cite by title"
+        out.append(_wrap(f"[{n}] {source.title} ({source.publisher}), {where}", "  "))
+        out += [_wrap(f"\u201c{quote}\u201d", "      ") for quote in taken]
+    return out
+
+
 def render(reply: Reply) -> str:
     out: list[str] = []
     if isinstance(reply, Answer):
         r = reply.response
-        out += [r.title.upper(), _wrap(r.short), "", _wrap(r.body)]
-        if r.citations:
-            out += ["", "Sources:"]
-            for n, (citation, source) in enumerate(zip(r.citations, reply.sources), 1):
-                where = source.url or "address not known: cite by title"
-                out.append(_wrap(f"[{n}] {source.title} ({source.publisher}), {where}", "  "))
-                out.append(_wrap(f"\u201c{citation.quote}\u201d", "      "))
+        out += [r.title, "\u2500" * min(len(r.title), WIDTH), _wrap(r.short), "", _wrap(r.body)]
+        out += _sources([c.quote for c in r.citations], reply.sources)
         out += _topics(reply.related, "Related (type the title, or ask anything):")
         if reply.offer_assessment:
             out += ["", "Type 'start assessment' for the six-question CIO-or-CTO assessment."]
@@ -83,15 +94,12 @@ def render(reply: Reply) -> str:
         out.append("Answer with a number or in your own words; 'back', 'restart', 'cancel', 'why?'.")
     elif isinstance(reply, FlowResult):
         rec = reply.recommendation
-        out += [f"RECOMMENDATION: {rec.title}", _wrap(rec.summary), "", "Why:"]
+        heading = f"Recommendation: {rec.title}"
+        out += [heading, "\u2500" * min(len(heading), WIDTH), _wrap(rec.summary), "", "Why:"]
         out += [_wrap(f"• {reason.text}", "  ") for reason in rec.rationale]
         if rec.notes:
             out += ["", "Notes:"] + [_wrap(f"• {note}", "  ") for note in rec.notes]
-        if rec.citations:
-            out += ["", "Sources:"]
-            for n, (quote, source) in enumerate(zip(rec.citations, reply.sources), 1):
-                out.append(_wrap(f"[{n}] {source.title} ({source.publisher})", "  "))
-                out.append(_wrap(f"\u201c{quote.quote}\u201d", "      "))
+        out += _sources([q.quote for q in rec.citations], reply.sources)
         out += _topics(reply.related, "Next:")
     elif isinstance(reply, Notice):
         out.append(_wrap(reply.text))
