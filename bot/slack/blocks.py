@@ -1,0 +1,425 @@
+"""Replies as Block Kit: `render(reply) -> {"text": ..., "blocks": [...]}` for chat.postMessage.
+
+The Slack twin of terminal.py: it turns the engine's reply values into messages and knows
+Slack's limits, so nothing the content says can make Slack reject a message. Bodies are split
+into sections at paragraph (then line, then word) boundaries, labels are shortened at a word
+with an ellipsis, and a message never exceeds 50 blocks. The slack_sdk block models validate
+each block as it is built. Anything a person typed is escaped (escape.py) before it is shown;
+curated content is trusted mrkdwn and is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.content.model import Source
+from bot.dialogue.engine import ASSESSMENT_INTENT
+from bot.dialogue.replies import (
+    Answer,
+    Clarify,
+    Fallback,
+    FlowQuestion,
+    FlowResult,
+    Notice,
+    Reply,
+    Topic,
+)
+from bot.rolefit.model import QuoteRef
+from bot.slack import ids
+from bot.slack.escape import escape
+
+MESSAGE_BLOCKS_MAX = 50
+VIEW_BLOCKS_MAX = 100
+SECTION_TEXT_MAX = 3000
+CONTEXT_TEXT_MAX = 3000
+HEADER_TEXT_MAX = 150
+BUTTON_TEXT_MAX = 75
+ACTIONS_ELEMENTS_MAX = 25
+FALLBACK_TEXT_MAX = 3000
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a reply looks like depends a little on where it goes."""
+
+    escalation: bool = False  # fallbacks offer "Ask the experts" (ROLEBOT_ESCALATION_CHANNEL set)
+    share: bool = False  # a private copy (/ask, a DM'd result) offers "Share in channel"
+    share_channel: str | None = None  # where a DM'd assessment result is shared
+    shared_by: str | None = None  # a public copy shared by this user id: say so, no share button
+
+
+# -- text helpers -----------------------------------------------------------------------------
+
+
+def fit(text: str, limit: int) -> str:
+    """Shorten to `limit` characters at a word boundary, ending with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
+    """Pieces of at most `limit` chars, split at paragraphs, then lines, then words."""
+    return _pack(text.strip(), limit, ("\n\n", "\n", " "))
+
+
+def _pack(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
+    if len(text) <= limit:
+        return [text] if text.strip() else []
+    if not separators:  # one "word" longer than a whole section: nothing better exists
+        return [text[i : i + limit] for i in range(0, len(text), limit)]
+    sep, finer = separators[0], separators[1:]
+    parts = re.split(r"\n[ \t]*\n+", text) if sep == "\n\n" else text.split(sep)
+    chunks: list[str] = []
+    current = ""
+    for part in parts:
+        if sep == "\n\n":
+            part = part.strip("\n")
+        if not part.strip():
+            continue
+        for piece in _pack(part, limit, finer) if len(part) > limit else [part]:
+            joined = f"{current}{sep}{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _link(source: Source) -> str:
+    title = escape(source.title)
+    url = source.url or ""
+    if url.startswith(("https://", "http://")) and not re.search(r"[\s|<>]", url):
+        return f"<{url}|{title}>"
+    return title
+
+
+def _source_lines(pairs: list[tuple[str, Source]]) -> list[str]:
+    lines = []
+    for number, (quote, source) in enumerate(pairs, 1):
+        line = f"{number}. {_link(source)} · {escape(source.publisher)}"
+        if quote:
+            line += f"\n      _\u201c{escape(quote)}\u201d_"
+        lines.append(fit(line, CONTEXT_TEXT_MAX))
+    return lines
+
+
+# -- block builders ---------------------------------------------------------------------------
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=fit(text, SECTION_TEXT_MAX)))
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=fit(text, CONTEXT_TEXT_MAX))])
+
+
+def _header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=fit(" ".join(text.split()), HEADER_TEXT_MAX))
+
+
+def _sources_blocks(pairs: list[tuple[str, Source]]) -> list[Block]:
+    if not pairs:
+        return []
+    chunks = split_text("\n".join(["*Sources*"] + _source_lines(pairs)), CONTEXT_TEXT_MAX)
+    return [_context(chunk) for chunk in chunks]
+
+
+class Buttons:
+    """Collects buttons for one message, keeping action ids unique and blocks within limits."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[ButtonElement]] = []
+        self._used: set[str] = set()
+
+    def row(self) -> list[ButtonElement]:
+        self.rows.append([])
+        return self.rows[-1]
+
+    def add(
+        self,
+        row: list[ButtonElement],
+        label: str,
+        action_id: str,
+        value: str = "",
+        style: str | None = None,
+    ) -> None:
+        action_id = action_id[: ids.ACTION_ID_MAX]
+        base, n = action_id, 2
+        while action_id in self._used:
+            suffix = f":{n}"
+            action_id = base[: ids.ACTION_ID_MAX - len(suffix)] + suffix
+            n += 1
+        self._used.add(action_id)
+        row.append(
+            ButtonElement(
+                text=fit(" ".join(label.split()), BUTTON_TEXT_MAX),
+                action_id=action_id,
+                value=value[: ids.BUTTON_VALUE_MAX] or None,
+                style=style,
+            )
+        )
+
+    def has(self, action_id: str) -> bool:
+        return action_id in self._used
+
+    def blocks(self) -> list[Block]:
+        out: list[Block] = []
+        for row in filter(None, self.rows):
+            for start in range(0, len(row), ACTIONS_ELEMENTS_MAX):
+                out.append(ActionsBlock(elements=row[start : start + ACTIONS_ELEMENTS_MAX]))
+        return out
+
+
+def topic_buttons(buttons: Buttons, topics: tuple[Topic, ...]) -> None:
+    row = buttons.row()
+    for topic in topics:
+        if topic.intent == ASSESSMENT_INTENT:
+            buttons.add(row, topic.title, ids.FLOW_START, style="primary")
+        else:
+            buttons.add(row, topic.title, f"{ids.SHOW_INTENT}:{topic.intent}", topic.intent)
+
+
+def flow_controls(buttons: Buttons, can_go_back: bool) -> None:
+    row = buttons.row()
+    if can_go_back:
+        buttons.add(row, "\u2190 Back", ids.FLOW_BACK)
+    buttons.add(row, "Restart", ids.FLOW_RESTART)
+    buttons.add(row, "Cancel", ids.FLOW_CANCEL)
+    buttons.add(row, "Why do you ask?", ids.FLOW_WHY)
+
+
+def _message(text: str, head: list[Block], body: list[str], tail: list[Block]) -> dict[str, Any]:
+    """Assemble within 50 blocks: the body gives way (shortened at a section) if it must."""
+    room = MESSAGE_BLOCKS_MAX - len(head) - len(tail)
+    if len(body) > room:
+        body = body[: max(room - 1, 0)] + ["_\u2026 (shortened to fit in one Slack message)_"]
+    blocks = head + [_section(piece) for piece in body] + tail
+    return {
+        "text": fit(text, FALLBACK_TEXT_MAX),
+        "blocks": [b.to_dict() for b in blocks[:MESSAGE_BLOCKS_MAX]],
+    }
+
+
+# -- the replies --------------------------------------------------------------------------------
+
+
+def render(reply: Reply, options: RenderOptions = RenderOptions()) -> dict[str, Any]:
+    """A message for chat.postMessage / respond: {"text": fallback, "blocks": [...]}."""
+    if isinstance(reply, Answer):
+        return _answer(reply, options)
+    if isinstance(reply, Clarify):
+        return _clarify(reply)
+    if isinstance(reply, Fallback):
+        return _fallback(reply, options)
+    if isinstance(reply, FlowQuestion):
+        return _flow_question(reply)
+    if isinstance(reply, FlowResult):
+        return _flow_result(reply, options)
+    return _notice(reply)
+
+
+def _shared_by(options: RenderOptions) -> list[Block]:
+    if options.shared_by and re.fullmatch(r"[UW][A-Z0-9]+", options.shared_by):
+        return [_context(f"Shared by <@{options.shared_by}>")]
+    return []
+
+
+def _answer(reply: Answer, options: RenderOptions) -> dict[str, Any]:
+    response = reply.response
+    head: list[Block] = [_header(response.title), _section(f"*{response.short}*")]
+    body = split_text(response.body)
+    pairs = [(c.quote, s) for c, s in zip(response.citations, reply.sources, strict=False)]
+    tail: list[Block] = _sources_blocks(pairs)
+    buttons = Buttons()
+    if reply.related:
+        topic_buttons(buttons, reply.related)
+    if reply.offer_assessment and not buttons.has(ids.FLOW_START):
+        buttons.add(buttons.row(), "Start the assessment", ids.FLOW_START, style="primary")
+    row = buttons.row()
+    if not options.shared_by:
+        packed = ids.pack({"i": response.id, "q": reply.question}, shrink="q")
+        buttons.add(row, "\U0001f44d", ids.FEEDBACK_UP, packed)
+        buttons.add(row, "\U0001f44e", ids.FEEDBACK_DOWN, packed)
+        if reply.match is not None:
+            buttons.add(
+                row, "Why this answer?", ids.WHY_ANSWER, ids.pack({"q": reply.question}, shrink="q")
+            )
+        if options.share:
+            buttons.add(row, "Share in channel", ids.SHARE, packed, style="primary")
+    tail = tail + buttons.blocks() + _shared_by(options)
+    return _message(f"{response.title}: {response.short}", head, body, tail)
+
+
+def _clarify(reply: Clarify) -> dict[str, Any]:
+    asked = escape(" ".join(reply.question.split()))
+    text = (
+        f"I'm not sure which of these you mean by \u201c{fit(asked, 500)}\u201d. Did you mean\u2026"
+    )
+    buttons = Buttons()
+    row = buttons.row()
+    for topic in reply.suggestions:
+        buttons.add(row, topic.title, f"{ids.SHOW_INTENT}:{topic.intent}", topic.intent)
+    buttons.add(row, "None of these", ids.NONE_OF_THESE)
+    return _message("Did you mean\u2026?", [], [text], buttons.blocks())
+
+
+def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
+    lines = []
+    if reply.question.strip():
+        asked = escape(" ".join(reply.question.split()))
+        lines.append(f"I don't have a curated answer for \u201c{fit(asked, 500)}\u201d.")
+    lines.append(
+        "I can help with technology leadership: what CIOs and CTOs do, who owns what, "
+        "and which role your organisation needs. Try one of these, or take the "
+        "six-question assessment."
+    )
+    buttons = Buttons()
+    if reply.topics:
+        topic_buttons(buttons, reply.topics)
+    row = buttons.row()
+    if not buttons.has(ids.FLOW_START):
+        buttons.add(row, "Start the assessment", ids.FLOW_START, style="primary")
+    if options.escalation and reply.question.strip():
+        buttons.add(
+            row, "Ask the experts", ids.ESCALATE, ids.pack({"q": reply.question}, shrink="q")
+        )
+    return _message("Here is what I can help with.", [], ["\n".join(lines)], buttons.blocks())
+
+
+def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
+    question = reply.question
+    head: list[Block] = [
+        _context(f"Role-fit assessment \u00b7 Question {reply.number} of {reply.total}")
+    ]
+    body: list[str] = []
+    if reply.notice:
+        body += split_text(escape(reply.notice))
+    body.append(f"*{question.text}*" + (f"\n{question.help}" if question.help else ""))
+    hints = [f"\u2022 *{o.label}*: {o.hint}" for o in question.options if o.hint]
+    if hints:
+        body += split_text("\n".join(hints))
+    tail: list[Block] = []
+    if reply.answered:
+        so_far = []
+        for asked, value in reply.answered:
+            option = asked.option(value)
+            so_far.append(f"{asked.text} \u2192 *{option.label if option else escape(value)}*")
+        tail += [
+            _context(chunk)
+            for chunk in split_text("Answered so far:\n" + "\n".join(so_far), CONTEXT_TEXT_MAX)
+        ]
+    buttons = Buttons()
+    row = buttons.row()
+    for option in question.options:
+        buttons.add(
+            row,
+            option.label,
+            f"{ids.FLOW_ANSWER}:{question.id}:{option.value}",
+            f"{question.id}={option.value}",
+        )
+    flow_controls(buttons, can_go_back=bool(reply.answered))
+    tail += buttons.blocks()
+    return _message(f"Question {reply.number} of {reply.total}: {question.text}", head, body, tail)
+
+
+def _flow_result(reply: FlowResult, options: RenderOptions) -> dict[str, Any]:
+    rec = reply.recommendation
+    head: list[Block] = [_header(f"Recommendation: {rec.title}")]
+    body = split_text(rec.summary)
+    if rec.rationale:
+        body += split_text("*Why*\n" + "\n".join(f"\u2022 {r.text}" for r in rec.rationale))
+    if rec.notes:
+        body += split_text("*Worth knowing*\n" + "\n".join(f"\u2022 {n}" for n in rec.notes))
+    tail = _sources_blocks(
+        [(q.quote, s) for q, s in zip(rec.citations, reply.sources, strict=False)]
+    )
+    buttons = Buttons()
+    if reply.related:
+        topic_buttons(buttons, reply.related)
+    row = buttons.row()
+    if options.shared_by:
+        if not buttons.has(ids.FLOW_START):
+            buttons.add(row, "Take the assessment", ids.FLOW_START, style="primary")
+    else:
+        buttons.add(row, "Take it again", ids.FLOW_RESTART)
+    if options.share and not options.shared_by:
+        value: dict[str, Any] = {"a": dict(rec.answers)}
+        if options.share_channel:
+            value["c"] = options.share_channel
+        buttons.add(row, "Share in channel", ids.SHARE, ids.pack(value), style="primary")
+    tail = tail + buttons.blocks() + _shared_by(options)
+    return _message(f"Recommendation: {rec.title}. {rec.summary}", head, body, tail)
+
+
+def _notice(reply: Notice) -> dict[str, Any]:
+    body = split_text(reply.text)
+    tail = _sources_blocks(_quote_pairs(reply.citations, reply.sources))
+    buttons = Buttons()
+    if reply.followups:
+        topic_buttons(buttons, reply.followups)
+    if reply.flow_active:
+        flow_controls(buttons, can_go_back=True)
+    return _message(reply.text, [], body, tail + buttons.blocks())
+
+
+def _quote_pairs(
+    quotes: tuple[QuoteRef, ...], sources: tuple[Source, ...]
+) -> list[tuple[str, Source]]:
+    return [(q.quote, s) for q, s in zip(quotes, sources, strict=False)]
+
+
+# -- short messages the listeners send ----------------------------------------------------------
+
+
+def plain(text: str) -> dict[str, Any]:
+    """A one-section message (thanks, apologies, confirmations)."""
+    return _message(text, [], [text], [])
+
+
+def why_this_answer(
+    question: str,
+    evidence: str | None,
+    confidence: float,
+    runner_up: str | None,
+    runner_up_score: float,
+    reason: str,
+) -> dict[str, Any]:
+    lines = [
+        f"*Why this answer?* You asked: \u201c{fit(escape(' '.join(question.split())), 500)}\u201d"
+    ]
+    if evidence:
+        lines.append(f"\u2022 Closest curated example: \u201c{escape(evidence)}\u201d")
+    lines.append(f"\u2022 Match score: {confidence:.2f} (1.00 means the same words)")
+    if runner_up:
+        lines.append(f"\u2022 Runner-up topic: `{escape(runner_up)}` at {runner_up_score:.2f}")
+    if reason:
+        lines.append(f"\u2022 {escape(reason)}")
+    return _message("Why this answer?", [], ["\n".join(lines)], [])
+
+
+def answered(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """The clicked flow question without its buttons, plus what was chosen, for chat.update."""
+    kept = [b for b in message_blocks if b.get("type") != "actions"]
+    kept.append(_context(note).to_dict())
+    return kept[:MESSAGE_BLOCKS_MAX]

@@ -1,0 +1,119 @@
+"""Sending replies: every Web API write the listeners make, with one policy for failures.
+
+Rate limits (429, honouring Retry-After) and transient 5xx are retried by the client's retry
+handlers (app.py). Anything else Slack refuses is logged as `method: error code` (never the
+token, never the message text), and the person gets a short apology where one can still be
+delivered. Listeners call `deliver(place, message)` and never talk to the client for replies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import blocks
+from bot.slack.places import Place
+
+logger = logging.getLogger("bot.slack")
+
+APOLOGY = "Sorry, something went wrong on my side while answering. Please try again in a minute."
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+async def call(method: Callable[..., Awaitable[Any]], **kwargs: Any) -> Any | None:
+    """One Web API call; on failure log `chat.postMessage: not_in_channel` and return None."""
+    name = method.__name__.replace("_", ".", 1)
+    try:
+        return await method(**kwargs)
+    except SlackApiError as exc:
+        logger.error("Slack API %s failed: %s", name, exc.response.get("error", "unknown_error"))
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        logger.error("Slack API %s failed: %s", name, type(exc).__name__)
+    return None
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """The replies of one request: the per-request client plus response_url when there is one."""
+
+    client: AsyncWebClient
+    respond: Respond | None = None
+
+    async def deliver(
+        self, place: Place, message: dict[str, Any], replace: bool = False
+    ) -> str | None:
+        """Show `message` to the person at `place`; returns the ts of a posted message."""
+        if place.surface in ("ephemeral", "channel"):
+            await self.whisper(place, message, replace=replace)
+            return None
+        channel = place.channel
+        if channel is None:  # App Home: the conversation continues in the DM
+            channel = await self.open_dm(place.user)
+            if channel is None:
+                return None
+        return await self.post(channel, message, thread_ts=place.thread_ts)
+
+    async def whisper(self, place: Place, message: dict[str, Any], replace: bool = False) -> None:
+        """Only the person at `place` sees it: response_url if we have one, else postEphemeral."""
+        if await self.ephemeral(message, replace=replace):
+            return
+        if place.channel:
+            extra = {"thread_ts": place.thread_ts} if place.thread_ts else {}
+            await call(
+                self.client.chat_postEphemeral,
+                channel=place.channel,
+                user=place.user,
+                **message,
+                **extra,
+            )
+            return
+        channel = await self.open_dm(place.user)
+        if channel:
+            await self.post(channel, message, apologise=False)
+
+    async def post(
+        self,
+        channel: str,
+        message: dict[str, Any],
+        thread_ts: str | None = None,
+        apologise: bool = True,
+    ) -> str | None:
+        extra = {"thread_ts": thread_ts} if thread_ts else {}
+        sent = await call(self.client.chat_postMessage, channel=channel, **message, **extra)
+        if sent is not None:
+            return str(sent.get("ts"))
+        if apologise:
+            await call(self.client.chat_postMessage, channel=channel, text=APOLOGY, **extra)
+        return None
+
+    async def ephemeral(self, message: dict[str, Any], replace: bool = False) -> bool:
+        if self.respond is None:
+            return False
+        try:
+            await self.respond(**message, response_type="ephemeral", replace_original=replace)
+            return True
+        except (TimeoutError, aiohttp.ClientError, SlackApiError) as exc:
+            logger.error("response_url failed: %s", type(exc).__name__)
+            return False
+
+    async def update(self, channel: str, ts: str, message: dict[str, Any]) -> bool:
+        return await call(self.client.chat_update, channel=channel, ts=ts, **message) is not None
+
+    async def open_dm(self, user: str) -> str | None:
+        opened = await call(self.client.conversations_open, users=user)
+        return None if opened is None else str(opened["channel"]["id"])
+
+    async def apologise(self, place: Place) -> None:
+        await self.whisper(place, blocks.plain(APOLOGY))
+
+
+def for_request(client: AsyncWebClient, respond: Respond | None, body: dict[str, Any]) -> Outbox:
+    """Clicks from App Home carry no response_url; Bolt's respond would fail there."""
+    return Outbox(client, respond if body.get("response_url") else None)
