@@ -10,7 +10,7 @@ from bot.content.model import Source
 from bot.dialogue.replies import FlowQuestion, FlowResult, Notice, Reply
 from bot.dialogue.state import ConversationState, FlowState
 from bot.dialogue.turn import Action
-from bot.rolefit.definition import RoleFit, default_rolefit_path, load_rolefit
+from bot.rolefit.definition import AnswerError, RoleFit, default_rolefit_path, load_rolefit
 from bot.rolefit.flow import FlowRunner
 
 TTL = 3600.0
@@ -291,3 +291,14 @@ def test_any_reply_restarts_the_expiry_clock(runner: FlowRunner) -> None:
     state, _ = answered(state, runner, "gibberish", now=1000.0 + TTL - 10)
     assert state is not None
     assert not runner.expired(state, 1000.0 + TTL + 100)
+
+
+def test_a_complete_set_of_answers_gives_the_result_without_a_flow(runner: FlowRunner) -> None:
+    answers = {"tech_role": "consumer", "size": "large", "priority": "run_operations",
+               "compliance": "high", "industry": "other", "current_leader": "none"}
+    assert runner.result(answers).recommendation.kind == "cio"
+
+
+def test_an_incomplete_set_names_what_is_missing(runner: FlowRunner) -> None:
+    with pytest.raises(AnswerError, match="size"):
+        runner.result({"tech_role": "consumer"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 
 from bot.content.model import Content
@@ -81,6 +81,15 @@ class Engine:
     async def last_result(self, team: str, user: str) -> dict[str, object] | None:
         raw = await self.store.get_last_result(team, user)
         return json.loads(raw) if raw else None
+
+    async def assess(self, key: ConversationKey, answers: Mapping[str, str]) -> FlowResult:
+        """All answers at once (the Slack modal): evaluated, cited and remembered like a finished
+        flow. Raises AnswerError for an incomplete set, RuntimeError without an assessment."""
+        if self.flows is None:
+            raise RuntimeError("the assessment is not loaded")
+        reply = self.flows.result(answers)
+        await self._remember_result(key, reply)
+        return reply
 
     def match(self, text: str) -> Match:
         return self.matcher.match(text)

@@ -58,6 +58,18 @@ class FlowRunner:
             return self._next(state, self._noted(prefilled, "From what you said"))
         return self._next(state)
 
+    def result(self, answers: Mapping[str, str]) -> FlowResult:
+        """The result of a complete set of answers (the one-screen modal): no flow, no state.
+
+        Raises AnswerError (naming missing keys or allowed values) if the set is not complete.
+        """
+        self.rolefit.check(answers)
+        state = FlowState(answers=dict(answers), history=[q.id for q in self.rolefit.questions])
+        _, reply = self._next(state)
+        if not isinstance(reply, FlowResult):  # check() passed, so every question is answered
+            raise AssertionError("a complete set of answers must give a result")
+        return reply
+
     def on_action(self, state: FlowState, action: Action,
                   now: float) -> tuple[FlowState | None, Reply]:
         if action.kind == "flow_answer":

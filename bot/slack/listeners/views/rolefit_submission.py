@@ -34,7 +34,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         user = body["user"]["id"]
         team = context.team_id or (body.get("team") or {}).get("id", "")
-        reply = await assessment.assess(deps.engine, team, user, answers, str(view.get("id", "")))
+        reply = await assessment.assess(deps.engine, team, user, answers)
         outbox = Outbox(client)
         channel = await outbox.open_dm(user)
         if channel is None:
