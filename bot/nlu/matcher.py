@@ -62,7 +62,7 @@ Outcome = Literal["answer", "clarify", "fallback"]
 class Thresholds:
     answer_at: float = 0.45
     clarify_at: float = 0.3
-    margin: float = 0.03
+    margin: float = 0.02
     beta: float = 0.6
     # a question with no domain word is never answered; offered as "did you mean" only above this
     undomained_clarify_at: float = 0.7
