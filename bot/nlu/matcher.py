@@ -163,6 +163,12 @@ class Matcher:
             for s in stems_:
                 self._postings[s].append(position)
         self._vocabulary_list = sorted(self._vocabulary)
+        # parallel lists by example position, for the hot loop in _rank
+        self._intent_ids = [i.id for i in intents]
+        index_of = {intent_id: n for n, intent_id in enumerate(self._intent_ids)}
+        self._intent_of = [index_of[e.intent] for e in self._examples]
+        self._inverse_weight = [1 / e.weight if e.weight else 0.0 for e in self._examples]
+        self._roles = [stems_ & ROLES for stems_ in self._stem_sets]
         self._corrections: dict[str, str | None] = {}
 
     # -- public -----------------------------------------------------------------------------
@@ -171,12 +177,12 @@ class Matcher:
         """Match one question. `exclude` leaves examples out (lint's leave-one-out, strict eval)."""
         surface, corrections = self._correct(words(text))
         normalized = " ".join(surface)
-        candidates = self._rank(surface, exclude)
+        candidates = self._rank(surface, exclude, limit=self.thresholds.max_suggestions + 1)
         return self._decide(text, normalized, surface, candidates, tuple(corrections))
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         surface, _ = self._correct(words(text))
-        return self._rank(surface, ())[:limit]
+        return self._rank(surface, (), limit)
 
     def examples(self) -> list[tuple[str, Origin]]:
         return [(e.text, e.origin) for e in self._examples]
@@ -209,45 +215,64 @@ class Matcher:
                 corrections.append((word, fixed))
         return out, corrections
 
-    def _rank(self, surface: list[str], exclude: Collection[Origin]) -> list[Candidate]:
+    def _rank(self, surface: list[str], exclude: Collection[Origin], limit: int = 0) -> list[Candidate]:
+        """Intents by the score of their best example, best first (`limit` > 0: only that many).
+
+        The hot path of every question: plain lists indexed by example position, no objects
+        until the few candidates a decision reads.
+        """
         query = {stem(w) for w in surface}
         if not query:
             return []
-        query_weight = sum(self._weights.get(s, self._unknown_weight) for s in query)
-        known = [s for s in query if s in self._weights]
-        rare = [s for s in known if len(self._postings[s]) <= self._common_at]
-        common = [s for s in known if len(self._postings[s]) > self._common_at] if rare else []
+        weights, postings = self._weights, self._postings
+        query_weight = sum(weights.get(s, self._unknown_weight) for s in query)
+        known = [s for s in query if s in weights]
+        rare = [s for s in known if len(postings[s]) <= self._common_at]
+        frequent = [s for s in known if len(postings[s]) > self._common_at] if rare else []
         shared: dict[int, float] = defaultdict(float)
         for s in rare or known:
-            weight = self._weights[s]
-            for position in self._postings[s]:
+            weight = weights[s]
+            for position in postings[s]:
                 shared[position] += weight
-        for position in shared if common else ():
-            stems_ = self._stem_sets[position]
-            shared[position] += sum(self._weights[s] for s in common if s in stems_)
+        if frequent:
+            for position in shared:
+                stems_ = self._stem_sets[position]
+                shared[position] += sum(weights[s] for s in frequent if s in stems_)
+        if exclude:
+            for position in [p for p in shared if self._examples[p].origin in exclude]:
+                del shared[position]
+
         beta2 = self.thresholds.beta**2
+        gain = 1 + beta2
+        inverse_query = 1 / query_weight
+        inverse_weight, intent_of, roles = self._inverse_weight, self._intent_of, self._roles
         asked_roles = query & ROLES
-        best: dict[str, tuple[float, int, float]] = {}
+        mismatch = self.thresholds.role_mismatch
+        best_score = [-1.0] * len(self._intent_ids)
+        best_position = [-1] * len(self._intent_ids)
         for position, common in shared.items():
-            example = self._examples[position]
-            if exclude and example.origin in exclude:
-                continue
-            covered = common / query_weight
-            specific = common / example.weight
-            score = (1 + beta2) * covered * specific / (beta2 * covered + specific)
+            covered = common * inverse_query
+            specific = common * inverse_weight[position]
+            score = gain * covered * specific / (beta2 * covered + specific)
             if asked_roles:
-                named = self._stem_sets[position] & ROLES
+                named = roles[position]
                 if named and not named & asked_roles:
-                    score *= self.thresholds.role_mismatch
-            current = best.get(example.intent)
-            if current is None or score > current[0]:
-                best[example.intent] = (score, position, covered)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
-        return [
-            Candidate(intent, round(score, 4), self._examples[p].text, self._examples[p].origin,
-                      round(covered, 4))
-            for intent, (score, p, covered) in ranked
-        ]
+                    score *= mismatch
+            index = intent_of[position]
+            if score > best_score[index]:
+                best_score[index] = score
+                best_position[index] = position
+        order = sorted((i for i, p in enumerate(best_position) if p >= 0),
+                       key=lambda i: (-best_score[i], self._intent_ids[i]))
+        if limit > 0:
+            order = order[:limit]
+        out = []
+        for i in order:
+            example = self._examples[best_position[i]]
+            covered = shared[best_position[i]] * inverse_query
+            out.append(Candidate(self._intent_ids[i], round(best_score[i], 4), example.text,
+                                 example.origin, round(covered, 4)))
+        return out
 
     # -- deciding ---------------------------------------------------------------------------
 
