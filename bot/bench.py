@@ -88,6 +88,11 @@ def run_bench(root: Path, quick: bool = False) -> int:
     print(f"shipped content, {len(questions)} questions x {rounds}: p50 {p50:.3f}  p99 {p99:.3f}   "
           f"(baseline extractOne/WRatio p50 {b50:.3f} p99 {b99:.3f}; ratio p50 {p50 / b50:.2f}x)")
 
+    hostile = ["x" * 40_000, "cio " * 10_000, "\U0001f525" * 5_000, "<@U1><!channel>" * 2_000,
+               "\x00\x07" * 10_000, "CIO или CTO 首席信息官 " * 1_000]
+    h50, h99 = _percentiles(_time_each(matcher.match, hostile, rounds))
+    print(f"hostile text (40,000-character and noisy inputs): p50 {h50:.3f}  p99 {h99:.3f}")
+
     n_intents, per = (400, 10) if quick else (2000, 10)
     synthetic = synthetic_intents(n_intents, per)
     start = time.perf_counter()
