@@ -106,11 +106,10 @@ def _example_collisions(content: Content) -> list[Problem]:
             by_text[key].append((intent.id, str(example.origin)))
             normalized.append((key, intent.id, str(example.origin)))
     for key, places in by_text.items():
-        intents = {intent for intent, _ in places}
         first_intent, first_place = places[0]
-        for intent, place in places[1:]:
+        for owner, place in places[1:]:
             file, line = place.rsplit(":", 1)
-            if intent != first_intent or len(intents) > 1:
+            if owner != first_intent:
                 problems.append(Problem(file, int(line), f"example '{key}' also appears in intent "
                                                          f"'{first_intent}' at {first_place}"))
             else:
