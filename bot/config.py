@@ -6,6 +6,9 @@ prints it and exits 2). What it must not do: log or show a token. `repr(Settings
 every secret, so a settings object can be logged or printed in a traceback safely.
 
 Precedence: a variable set in the real environment wins over the same key in `.env`.
+
+`ENV_VARS` lists every variable read here; `load_settings` refuses to read any other, so the
+deployment files can be checked against it (tests/ops/test_deploy.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,18 @@ Mode = Literal["http", "socket"]
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_FLOW_TTL_HOURS = 24.0
 SECRET_FIELDS = frozenset({"bot_token", "signing_secret", "app_token"})
+ENV_VARS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "ROLEBOT_DB",
+    "ROLEBOT_REDIS_URL",
+    "ROLEBOT_ADMINS",
+    "ROLEBOT_ESCALATION_CHANNEL",
+    "ROLEBOT_FLOW_TTL_HOURS",
+    "ROLEBOT_LOG_TEXT",
+)
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -44,6 +59,8 @@ class Settings:
     admins: frozenset[str]
     escalation_channel: str | None
     flow_ttl_hours: float = DEFAULT_FLOW_TTL_HOURS
+    redis_url: str | None = None  # None: SQLite (db_path); set: shared state for replicas
+    log_text: bool = False  # message text in the logs only when someone asked for it
 
     @property
     def flow_ttl_s(self) -> float:
@@ -53,7 +70,12 @@ class Settings:
         parts = []
         for f in fields(self):
             value = getattr(self, f.name)
-            shown = mask(value) if f.name in SECRET_FIELDS else repr(value)
+            if f.name in SECRET_FIELDS:
+                shown = mask(value)
+            elif f.name == "redis_url" and value:
+                shown = repr(redact_url(value))
+            else:
+                shown = repr(value)
             parts.append(f"{f.name}={shown}")
         return f"Settings({', '.join(parts)})"
 
@@ -64,6 +86,16 @@ def mask(secret: str | None) -> str:
         return repr(secret)
     prefix = secret.split("-", 1)[0] + "-" if secret.startswith(("xoxb-", "xapp-")) else ""
     return f"'{prefix}***'"
+
+
+def redact_url(url: str) -> str:
+    """redis://user:secret@host:6379/0 -> redis://user:***@host:6379/0 (passwords stay out of logs)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -94,6 +126,8 @@ def load_settings(
     env.update(os.environ if environ is None else environ)
 
     def get(name: str) -> str:
+        if name not in ENV_VARS:  # a new setting must be listed, or the deploy check misses it
+            raise KeyError(f"{name} is not in bot.config.ENV_VARS")
         return env.get(name, "").strip()
 
     app_token = get("SLACK_APP_TOKEN") or None
@@ -130,6 +164,8 @@ def load_settings(
         admins=_admins(get("ROLEBOT_ADMINS")),
         escalation_channel=_escalation_channel(get("ROLEBOT_ESCALATION_CHANNEL")),
         flow_ttl_hours=_flow_ttl_hours(get("ROLEBOT_FLOW_TTL_HOURS")),
+        redis_url=_redis_url(get("ROLEBOT_REDIS_URL")),
+        log_text=_flag("ROLEBOT_LOG_TEXT", get("ROLEBOT_LOG_TEXT")),
     )
 
 
@@ -170,3 +206,33 @@ def _flow_ttl_hours(raw: str) -> float:
     if not 0 < hours <= 24 * 365:
         raise ConfigError(f"ROLEBOT_FLOW_TTL_HOURS must be a positive number of hours; got {raw!r}")
     return hours
+
+
+def _redis_url(raw: str) -> str | None:
+    """Checked for shape only (reachability is checked at startup); the value is never echoed,
+    as it may carry a password."""
+    if not raw:
+        return None
+    example = "e.g. redis://redis:6379/0 or rediss://:password@host:6380/0"
+    parts = urlsplit(raw)
+    try:
+        _ = parts.port  # raises for a port that is not a number
+    except ValueError:
+        raise ConfigError(f"ROLEBOT_REDIS_URL has a malformed host or port; {example}") from None
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ConfigError(f"ROLEBOT_REDIS_URL must be a redis:// or rediss:// URL; {example}")
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        raise ConfigError(
+            f"ROLEBOT_REDIS_URL: the database after the port must be a number; {example}"
+        )
+    return raw
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0; got {raw!r}")

@@ -2,8 +2,13 @@
 
 What it owns: the client's retry policy (rate limits honour Retry-After, transient 5xx and
 dropped connections are retried; Bolt adds none of these by default), event de-duplication
-(Slack retries an event it thinks we missed; a retry must never answer twice), the last-resort
-error handler, and registering every listener folder. It holds no dialogue logic.
+(Slack retries an event it thinks we missed; a retry must never answer twice), counting
+requests by kind, the last-resort error handler, and registering every listener folder. It
+holds no dialogue logic.
+
+`build_app` returns a `SlackApp`: Bolt's AsyncApp carrying the `Deps` its listeners share and
+the tracker of work still running after acks, which the server needs for /readyz, /metrics,
+reloads and a graceful shutdown.
 """
 
 from __future__ import annotations
@@ -24,9 +29,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.dialogue.engine import Engine
+from bot.runtime import EngineHolder
 from bot.slack.deps import DEDUPE_TTL_S, Deps
 from bot.slack.identity import BotIdentity
+from bot.slack.inflight import InFlight, track_listener_work
 from bot.slack.listeners import actions, commands, events, views
+from bot.slack.metrics import Metrics
 from bot.slack.outbox import APOLOGY, Outbox, call
 from bot.store.base import StoreUnavailable
 
@@ -46,25 +54,54 @@ def build_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def build_app(settings: Settings, engine: Engine, identity: BotIdentity | None = None) -> AsyncApp:
+class SlackApp(AsyncApp):
+    """Bolt's AsyncApp plus what the server around it needs from the same build."""
+
+    def __init__(self, deps: Deps, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.deps = deps
+        self.in_flight: InFlight = track_listener_work(self)
+
+
+def build_app(
+    settings: Settings,
+    engine: Engine | EngineHolder,
+    identity: BotIdentity | None = None,
+    metrics: Metrics | None = None,
+) -> SlackApp:
+    """`engine`: a holder knows the content folder to reload from; a plain engine is wrapped
+    in one that reloads the shipped content."""
     identity = identity or BotIdentity(settings.bot_token)
+    engines = engine if isinstance(engine, EngineHolder) else EngineHolder(engine)
+    deps = Deps(engines, settings, identity, metrics or Metrics())
 
     async def authorize(client: AsyncWebClient) -> AuthorizeResult:
         return await identity.load(client)
 
-    app = AsyncApp(
+    app = SlackApp(
+        deps,
         client=build_client(settings),
         signing_secret=settings.signing_secret,
         authorize=authorize,
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
-    deps = Deps(engine, settings, identity)
+    app.middleware(_count_requests(deps.metrics))
     app.middleware(_first_delivery_only(deps))
-    app.error(_on_error)
+    app.error(_on_error(deps.metrics))
     for folder in (events, commands, actions, views):
         folder.register(app, deps)
     return app
+
+
+def _count_requests(metrics: Metrics) -> Any:
+    async def count_requests(
+        body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        metrics.request(body)
+        return await next()
+
+    return count_requests
 
 
 def _first_delivery_only(deps: Deps) -> Any:
@@ -79,6 +116,7 @@ def _first_delivery_only(deps: Deps) -> Any:
             except StoreUnavailable:
                 first = True  # better a rare double answer than none at all
             if not first:
+                deps.metrics.duplicates.inc()
                 logger.info("event %s already handled; ignoring the retry", event_id)
                 return BoltResponse(status=200, body="")
         return await next()
@@ -86,22 +124,27 @@ def _first_delivery_only(deps: Deps) -> Any:
     return first_delivery_only
 
 
-async def _on_error(
-    error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: Any, context: Any
-) -> None:
-    """A listener raised: log what failed (no payload, no token) and apologise if we can."""
-    logger.error(
-        "listener failed: %s: %s",
-        type(error).__name__,
-        error,
-        exc_info=(type(error), error, error.__traceback__),
-    )
-    if context.get("response_url"):
-        await Outbox(client, respond).ephemeral({"text": APOLOGY})
-        return
-    event = body.get("event") or {}
-    channel = event.get("channel")
-    if channel and client.token:
-        thread_ts = event.get("thread_ts") or (None if channel.startswith("D") else event.get("ts"))
-        extra = {"thread_ts": thread_ts} if thread_ts else {}
-        await call(client.chat_postMessage, channel=channel, text=APOLOGY, **extra)
+def _on_error(metrics: Metrics) -> Any:
+    async def on_error(
+        error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: Any, context: Any
+    ) -> None:
+        """A listener raised: log what failed (no payload, no token) and apologise if we can."""
+        logger.error(
+            "listener failed: %s: %s",
+            type(error).__name__,
+            error,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        if context.get("response_url"):
+            await Outbox(client, respond, metrics).ephemeral({"text": APOLOGY})
+            return
+        event = body.get("event") or {}
+        channel = event.get("channel")
+        if channel and client.token:
+            thread_ts = event.get("thread_ts") or (
+                None if channel.startswith("D") else event.get("ts")
+            )
+            extra = {"thread_ts": thread_ts} if thread_ts else {}
+            await call(client.chat_postMessage, metrics, channel=channel, text=APOLOGY, **extra)
+
+    return on_error

@@ -2,7 +2,8 @@
 
 bot/cli.py calls `register(subparsers)`; each subcommand's `func` takes the parsed arguments
 and returns an exit code. A bad setting prints one line naming the variable and exits 2 (no
-traceback); `preview` needs no Slack and no tokens.
+traceback), and so does a store that cannot be reached at startup (ROLEBOT_REDIS_URL);
+`preview` needs no Slack and no tokens.
 """
 
 from __future__ import annotations
@@ -90,11 +91,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     configure_logging()
     from bot.slack.identity import TokenRejected
+    from bot.store.base import StoreUnavailable
 
     try:
         asyncio.run(_serve(settings, args))
     except TokenRejected as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:  # only raised here by opening the store at startup
+        print(f"rolebot: ROLEBOT_REDIS_URL: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. the port is taken
         print(f"rolebot: {exc.strerror or exc}", file=sys.stderr)
@@ -104,26 +109,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 async def _serve(settings: Settings, args: argparse.Namespace) -> None:
     from bot.dialogue.engine import EngineSettings
-    from bot.runtime import build_engine
+    from bot.runtime import EngineHolder, build_engine
     from bot.slack.app import build_app
     from bot.slack.identity import BotIdentity
     from bot.slack.server import run_http, run_socket
-    from bot.store.sqlite import SqliteStore, default_db_path
 
-    store = await SqliteStore.open(settings.db_path or default_db_path())
+    store = await open_store(settings)
+    engine_settings = EngineSettings(flow_ttl_s=settings.flow_ttl_s)
     try:
-        engine = build_engine(
-            store, _content_root(args), EngineSettings(flow_ttl_s=settings.flow_ttl_s)
-        )
+        engine = build_engine(store, _content_root(args), engine_settings)
     except BaseException:
         await store.close()
         raise
     identity = BotIdentity(settings.bot_token)
-    app = build_app(settings, engine, identity)
+    engines = EngineHolder(engine, _content_root(args), engine_settings)
+    app = build_app(settings, engines, identity)
     if settings.mode == "socket":
         await run_socket(settings, app, engine, identity)
     else:
         await run_http(settings, app, engine, identity, args.host, args.port)
+
+
+async def open_store(settings: Settings) -> Any:
+    """Redis when ROLEBOT_REDIS_URL is set (replicas share it), else the SQLite file.
+
+    Raises StoreUnavailable, naming the redacted URL, when Redis does not answer a ping.
+    """
+    if settings.redis_url:
+        from bot.store.redis import RedisStore
+
+        return await RedisStore.open(settings.redis_url)
+    from bot.store.sqlite import SqliteStore, default_db_path
+
+    return await SqliteStore.open(settings.db_path or default_db_path())
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

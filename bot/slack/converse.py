@@ -2,9 +2,16 @@
 
 Listeners read the payload into a `Place` and a text or an `Action`; this module hands the turn
 to the engine and the reply to the outbox. It decides nothing about what to answer.
+
+Being the one place every reply passes, it is also where replies are observed: metrics (outcome,
+intent, flow stage, engine time) and one JSON log line per turn. That line never holds what the
+person typed unless ROLEBOT_LOG_TEXT=1.
 """
 
 from __future__ import annotations
+
+import logging
+import time
 
 from bot.dialogue.replies import Reply
 from bot.dialogue.state import ConversationKey
@@ -12,10 +19,13 @@ from bot.dialogue.turn import Action, Turn
 from bot.slack import places
 from bot.slack.blocks import render
 from bot.slack.deps import Deps
+from bot.slack.metrics import outcome_of
 from bot.slack.outbox import Outbox
 from bot.slack.places import Place
 
 HELP_INTENT = "help"
+
+turns = logging.getLogger("bot.slack.turns")
 
 
 async def help_reply(deps: Deps, key: ConversationKey) -> Reply:
@@ -26,7 +36,7 @@ async def help_reply(deps: Deps, key: ConversationKey) -> Reply:
 async def reply_to(deps: Deps, place: Place, text: str = "", action: Action | None = None) -> Reply:
     if action is None and not text.strip():
         return await help_reply(deps, place.key)
-    return await deps.engine.handle(Turn(place.key, text, action))
+    return await deps.engine.handle(place.turn(text, action))
 
 
 async def converse(
@@ -43,7 +53,42 @@ async def converse(
         if channel is None:
             return None
         place = places.dm(place.team, place.user, channel)
+    started = time.perf_counter()
     reply = await reply_to(deps, place, text, action)
+    engine_s = time.perf_counter() - started
     message = render(reply, deps.options(share=place.surface == "ephemeral"))
     await outbox.deliver(place, message, replace=replace)
+    observe(deps, place, reply, engine_s, time.perf_counter() - started, text, action)
     return reply
+
+
+def observe(
+    deps: Deps,
+    place: Place,
+    reply: Reply,
+    engine_s: float,
+    total_s: float,
+    text: str,
+    action: Action | None,
+) -> None:
+    deps.metrics.reply(reply, engine_s)
+    outcome, intent = outcome_of(reply)
+    fields: dict[str, object] = {
+        "team": place.team,
+        "channel_type": channel_type(place.channel),
+        "surface": place.surface,
+        "input": "click" if action is not None else "text",
+        "intent": intent,
+        "outcome": outcome,
+        "latency_ms": round(total_s * 1000, 1),  # engine and delivery to Slack
+        "engine_ms": round(engine_s * 1000, 1),
+    }
+    if deps.settings.log_text and action is None:
+        fields["text"] = text
+    turns.info("reply", extra={"fields": fields})
+
+
+def channel_type(channel: object) -> str:
+    """Slack's names for the kind of conversation, read from the id's first letter."""
+    first = str(channel or "")[:1]  # payloads are untrusted: an id may not even be a string
+    return {"D": "im", "G": "group", "C": "channel"}.get(first, "app_home")

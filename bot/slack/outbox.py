@@ -2,7 +2,8 @@
 
 Rate limits (429, honouring Retry-After) and transient 5xx are retried by the client's retry
 handlers (app.py). Anything else Slack refuses is logged as `method: error code` (never the
-token, never the message text), and the person gets a short apology where one can still be
+token, never the message text), and counted by method and error code when an `ApiErrors`
+sink is given (the app's metrics), and the person gets a short apology where one can still be
 delivered. Listeners call `deliver(place, message)` and never talk to the client for replies.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -27,15 +28,26 @@ APOLOGY = "Sorry, something went wrong on my side while answering. Please try ag
 Respond = Callable[..., Awaitable[Any]]
 
 
-async def call(method: Callable[..., Awaitable[Any]], **kwargs: Any) -> Any | None:
+class ApiErrors(Protocol):
+    """Where failed calls are counted (bot.slack.metrics.Metrics)."""
+
+    def slack_api_error(self, method: str, error: str) -> None: ...
+
+
+async def call(
+    method: Callable[..., Awaitable[Any]], errors: ApiErrors | None = None, /, **kwargs: Any
+) -> Any | None:
     """One Web API call; on failure log `chat.postMessage: not_in_channel` and return None."""
     name = method.__name__.replace("_", ".", 1)
     try:
         return await method(**kwargs)
     except SlackApiError as exc:
-        logger.error("Slack API %s failed: %s", name, exc.response.get("error", "unknown_error"))
+        code = str(exc.response.get("error", "unknown_error"))
     except (TimeoutError, aiohttp.ClientError) as exc:
-        logger.error("Slack API %s failed: %s", name, type(exc).__name__)
+        code = type(exc).__name__
+    logger.error("Slack API %s failed: %s", name, code)
+    if errors is not None:
+        errors.slack_api_error(name, code)
     return None
 
 
@@ -45,6 +57,7 @@ class Outbox:
 
     client: AsyncWebClient
     respond: Respond | None = None
+    errors: ApiErrors | None = None
 
     async def deliver(
         self, place: Place, message: dict[str, Any], replace: bool = False
@@ -68,6 +81,7 @@ class Outbox:
             extra = {"thread_ts": place.thread_ts} if place.thread_ts else {}
             await call(
                 self.client.chat_postEphemeral,
+                self.errors,
                 channel=place.channel,
                 user=place.user,
                 **message,
@@ -86,11 +100,15 @@ class Outbox:
         apologise: bool = True,
     ) -> str | None:
         extra = {"thread_ts": thread_ts} if thread_ts else {}
-        sent = await call(self.client.chat_postMessage, channel=channel, **message, **extra)
+        sent = await call(
+            self.client.chat_postMessage, self.errors, channel=channel, **message, **extra
+        )
         if sent is not None:
             return str(sent.get("ts"))
         if apologise:
-            await call(self.client.chat_postMessage, channel=channel, text=APOLOGY, **extra)
+            await call(
+                self.client.chat_postMessage, self.errors, channel=channel, text=APOLOGY, **extra
+            )
         return None
 
     async def ephemeral(self, message: dict[str, Any], replace: bool = False) -> bool:
@@ -101,19 +119,29 @@ class Outbox:
             return True
         except (TimeoutError, aiohttp.ClientError, SlackApiError) as exc:
             logger.error("response_url failed: %s", type(exc).__name__)
+            if self.errors is not None:
+                self.errors.slack_api_error("response_url", type(exc).__name__)
             return False
 
     async def update(self, channel: str, ts: str, message: dict[str, Any]) -> bool:
-        return await call(self.client.chat_update, channel=channel, ts=ts, **message) is not None
+        updated = await call(
+            self.client.chat_update, self.errors, channel=channel, ts=ts, **message
+        )
+        return updated is not None
 
     async def open_dm(self, user: str) -> str | None:
-        opened = await call(self.client.conversations_open, users=user)
+        opened = await call(self.client.conversations_open, self.errors, users=user)
         return None if opened is None else str(opened["channel"]["id"])
 
     async def apologise(self, place: Place) -> None:
         await self.whisper(place, blocks.plain(APOLOGY))
 
 
-def for_request(client: AsyncWebClient, respond: Respond | None, body: dict[str, Any]) -> Outbox:
+def for_request(
+    client: AsyncWebClient,
+    respond: Respond | None,
+    body: dict[str, Any],
+    errors: ApiErrors | None = None,
+) -> Outbox:
     """Clicks from App Home carry no response_url; Bolt's respond would fail there."""
-    return Outbox(client, respond if body.get("response_url") else None)
+    return Outbox(client, respond if body.get("response_url") else None, errors)

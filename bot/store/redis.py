@@ -5,35 +5,55 @@ Layout (every key under one prefix, default "rolebot:"):
     event:<event_id>                   delivery marker, SET NX EX: atomic across replicas
     last:<team>/<user>                 the user's last assessment result JSON (90 days)
     feedback                           a stream of feedback entries, capped
-Connection failures surface as StoreUnavailable so the engine can keep answering.
+Connection failures surface as StoreUnavailable so the engine can keep answering. Every
+command is bounded (1 s to connect, 1 s to answer, one immediate retry on a dropped connection),
+and after a connection failure commands fail at once for FAIL_FAST_S instead of each waiting on
+a dead socket: a Slack ack that checks event dedupe must not wait seconds for a Redis that is
+gone. `ping` always really asks, so /readyz sees Redis come back at once; redis-py reconnects by
+itself on the next command, so nothing has to be restarted when Redis returns.
 """
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, TimeoutError as RedisTimeoutError
+from redis.typing import EncodableT, FieldT
 
 from bot.dialogue.state import ConversationKey, ConversationState
-from bot.store.base import Feedback, StoreUnavailable
+from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
+from bot.store.retention import PurgeSchedule, retention_s
 
 LAST_RESULT_TTL_S = 90 * 24 * 3600
 STREAM_CAP = 100_000
+TIMEOUT_S = 1.0  # Redis answers in well under a millisecond; a second means it is not there
+FAIL_FAST_S = 2.0
 
 
 class RedisStore:
     def __init__(self, client: aioredis.Redis, prefix: str = "rolebot:") -> None:
         self._redis = client
         self._prefix = prefix
+        self._failing_until = 0.0  # time.monotonic() before which commands fail at once
 
     @classmethod
     async def open(cls, url: str, prefix: str = "rolebot:") -> RedisStore:
         """Connect and ping; raise StoreUnavailable with a clear reason if Redis is not there."""
-        client = aioredis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2,
-                                         health_check_interval=15)
+        client = aioredis.Redis.from_url(
+            url,
+            socket_connect_timeout=TIMEOUT_S,
+            socket_timeout=TIMEOUT_S,
+            health_check_interval=15,
+            # one retry, for a pooled connection Redis closed (a restart); a timeout is not retried
+            retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+        )
         store = cls(client, prefix)
         if not await store.ping():
             await client.aclose()
@@ -44,9 +64,13 @@ class RedisStore:
         return self._prefix + ":".join(parts)
 
     async def _call(self, command: Any) -> Any:
+        if time.monotonic() < self._failing_until:
+            command.close()  # the command's coroutine, never to be awaited
+            raise StoreUnavailable("Redis unavailable: failed moments ago")
         try:
             return await command
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            self._failing_until = time.monotonic() + FAIL_FAST_S
             raise StoreUnavailable(f"Redis unavailable: {exc.__class__.__name__}") from exc
         except RedisError as exc:
             raise StoreUnavailable(f"Redis error: {exc}") from exc
@@ -84,12 +108,71 @@ class RedisStore:
 
     async def ping(self) -> bool:
         try:
-            return bool(await self._redis.ping())
+            answered = bool(await self._redis.ping())
         except (RedisError, OSError):
             return False
+        if answered:
+            self._failing_until = 0.0
+        return answered
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+    # -- the question log -------------------------------------------------------------------
+    # Two streams, "questions" and "feedback". A question's stream id is its own time in ms
+    # (XADD "<ms>-*"), so XRANGE by time and XTRIM MINID by time need no index; a replica whose
+    # clock lags the stream's newest id falls back to Redis's own id ("*"), a few ms later, which
+    # `at` then corrects when filtering. Feedback keeps Redis's ids (record_feedback above).
+    # Retention: XTRIM MINID when a store first logs, then at most once an hour per process.
+
+    _question_purges: PurgeSchedule | None = None
+    FEEDBACK_CLOCK_SLACK_S = 300.0  # feedback ids are Redis time, `at` the bot's: allow skew
+
+    async def log_question(self, entry: LoggedQuestion) -> None:
+        fields: dict[FieldT, EncodableT] = {k: json.dumps(v) for k, v in asdict(entry).items()}
+        key = self._key("questions")
+        try:
+            await self._redis.xadd(key, fields, id=f"{max(int(entry.at * 1000), 1)}-*")
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"Redis unavailable: {exc.__class__.__name__}") from exc
+        except RedisError:  # the id is not above the stream's newest: let Redis pick one
+            await self._call(self._redis.xadd(key, fields))
+        if self._question_purges is None:
+            self._question_purges = PurgeSchedule()
+        now = time.time()
+        if self._question_purges.due(now):
+            self._question_purges.done(now)
+            await self.purge_before(now - retention_s())
+
+    async def questions_since(self, t: float) -> list[LoggedQuestion]:
+        rows = await self._stream_since(self._key("questions"), t)
+        entries = [_decode(LoggedQuestion, row) for row in rows]
+        return sorted((e for e in entries if e.at >= t), key=lambda e: e.at)
+
+    async def feedback_since(self, t: float) -> list[Feedback]:
+        rows = await self._stream_since(self._key("feedback"), t - self.FEEDBACK_CLOCK_SLACK_S)
+        entries = [_decode(Feedback, row) for row in rows]
+        return sorted((f for f in entries if f.at >= t), key=lambda f: f.at)
+
+    async def purge_before(self, t: float) -> int:
+        min_id = str(max(int(t * 1000), 0))
+        trimmed = 0
+        for stream in ("questions", "feedback"):
+            trimmed += int(await self._call(
+                self._redis.xtrim(self._key(stream), minid=min_id, approximate=False)))
+        return trimmed
+
+    async def _stream_since(self, key: str, t: float) -> list[dict[bytes, bytes]]:
+        """XRANGE from time t, in pages, so a long log never blocks Redis in one call."""
+        start = str(max(int(t * 1000), 0))
+        rows: list[dict[bytes, bytes]] = []
+        while True:
+            page = await self._call(self._redis.xrange(key, min=start, max="+", count=5000))
+            rows.extend(fields for _, fields in page)
+            if len(page) < 5000:
+                return rows
+            last = page[-1][0]
+            start = "(" + (last.decode() if isinstance(last, bytes) else str(last))
 
 
 def _redact(url: str) -> str:
@@ -100,3 +183,10 @@ def _redact(url: str) -> str:
         user = creds.split(":", 1)[0]
         return f"{scheme}://{user}:***@{host}"
     return url
+
+
+def _decode(kind: Any, fields: dict[bytes, bytes]) -> Any:
+    """A stream entry back into its dataclass; fields a newer version added are ignored."""
+    known = {f.name for f in dataclass_fields(kind)}
+    values = {k.decode(): json.loads(v) for k, v in fields.items()}
+    return kind(**{k: v for k, v in values.items() if k in known})

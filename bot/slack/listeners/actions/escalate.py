@@ -14,14 +14,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import blocks, ids, places
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
-from bot.slack.outbox import call, for_request
+from bot.slack.outbox import ApiErrors, call, for_request
 from bot.slack.places import Place
 
 
-async def where_asked(client: AsyncWebClient, place: Place) -> str:
+async def where_asked(client: AsyncWebClient, place: Place, errors: ApiErrors | None = None) -> str:
     if place.channel and place.message_ts:
         found = await call(
-            client.chat_getPermalink, channel=place.channel, message_ts=place.message_ts
+            client.chat_getPermalink, errors, channel=place.channel, message_ts=place.message_ts
         )
         if found is not None and found.get("permalink"):
             return f"<{found['permalink']}|this conversation>"
@@ -42,10 +42,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
         experts = deps.settings.escalation_channel
         question = " ".join(str(ids.unpack(action.get("value")).get("q") or "").split())
         place = places.from_action(body)
-        outbox = for_request(client, respond, body)
+        outbox = for_request(client, respond, body, deps.metrics)
         if not experts or not question:
             return
-        origin = await where_asked(client, place)
+        origin = await where_asked(client, place, deps.metrics)
         text = (
             f"*A question for the experts* from <@{place.user}>, asked in {origin}:\n"
             f">{escape(question)}"

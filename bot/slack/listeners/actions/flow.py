@@ -61,7 +61,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        outbox = for_request(client, respond, body)
+        outbox = for_request(client, respond, body, deps.metrics)
         place: Place | None = places.from_action(body)
         if place is not None and not place.in_chat:
             place = await in_dm(outbox, place)
@@ -80,7 +80,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if found is None:
             return
         kind = STEP_KINDS[found.group(1)]
-        outbox = for_request(client, respond, body)
+        outbox = for_request(client, respond, body, deps.metrics)
         place = places.from_action(body)
         message = body.get("message") or {}
         note = chosen_note(kind, action)

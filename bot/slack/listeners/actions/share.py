@@ -32,7 +32,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     ) -> None:
         await ack()
         place = places.from_action(body)
-        outbox = for_request(client, respond, body)
+        outbox = for_request(client, respond, body, deps.metrics)
         value = ids.unpack(action.get("value"))
         reply: Reply | None
         if isinstance(value.get("a"), dict):

@@ -25,7 +25,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         await converse(
             deps,
-            for_request(client, respond, body),
+            for_request(client, respond, body, deps.metrics),
             places.from_action(body),
             action=Action("show_intent", str(action.get("value", ""))),
         )
@@ -36,7 +36,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         await converse(
             deps,
-            for_request(client, respond, body),
+            for_request(client, respond, body, deps.metrics),
             places.from_action(body),
             action=Action("none_of_these"),
         )

@@ -43,11 +43,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if argument == "":
             await ack()
             view = screens.rolefit_modal(questions, channel=command.get("channel_id"))
-            await call(client.views_open, trigger_id=command["trigger_id"], view=view)
+            await call(client.views_open, deps.metrics, trigger_id=command["trigger_id"], view=view)
             return
         if argument == "guided":
             await ack()
-            outbox = Outbox(client, respond)
+            outbox = Outbox(client, respond, deps.metrics)
             channel = await outbox.open_dm(command["user_id"])
             if channel is None:
                 await outbox.ephemeral(blocks.plain("I couldn't open a direct message with you."))

@@ -25,6 +25,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
         except StoreUnavailable:
             last = None
         view = screens.home_view(deps.engine.topics(), last, deps.engine.flows is not None)
-        await call(client.views_publish, user_id=user, view=view)
+        await call(client.views_publish, deps.metrics, user_id=user, view=view)
 
     app.event("app_home_opened")(on_home_opened)

@@ -36,6 +36,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         place = places.from_event(event, context.team_id or "")
         text = places.clean_text(event.get("text", ""), context.bot_user_id)
-        await converse(deps, Outbox(client), place, text)
+        await converse(deps, Outbox(client, errors=deps.metrics), place, text)
 
     app.event("message")(on_message)

@@ -21,6 +21,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return  # another bot (or an edit) mentioning us: never answer bots
         place = places.from_event(event, context.team_id or "")
         text = places.clean_text(event.get("text", ""), context.bot_user_id)
-        await converse(deps, Outbox(client), place, text)
+        await converse(deps, Outbox(client, errors=deps.metrics), place, text)
 
     app.event("app_mention")(on_mention)

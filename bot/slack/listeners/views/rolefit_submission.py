@@ -35,7 +35,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         user = body["user"]["id"]
         team = context.team_id or (body.get("team") or {}).get("id", "")
         reply = await assessment.assess(deps.engine, team, user, answers)
-        outbox = Outbox(client)
+        outbox = Outbox(client, errors=deps.metrics)
         channel = await outbox.open_dm(user)
         if channel is None:
             return
