@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chat test bench validate eval serve clean
+.PHONY: install chat test bench bench-load validate eval serve clean
 
 install: $(STAMP)
 
@@ -29,6 +29,11 @@ eval: install
 
 bench: install
 	@$(BIN)/rolebot bench
+
+# Our server's ack vs a do-nothing Bolt app under the same signed load (loopback, a few seconds).
+# Run from here: it imports the Slack stand-in from tests/. Options: make bench-load ARGS="--rate 150"
+bench-load: install
+	@$(BIN)/python -m bot.loadbench $(ARGS)
 
 serve: install
 	@$(BIN)/rolebot serve

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -182,6 +184,106 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(_content_root(args), quick=args.quick)
 
 
+def _since(args: argparse.Namespace) -> float:
+    from bot.curation import parse_duration
+
+    try:
+        return parse_duration(args.since)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+async def _open_log_store() -> Any:
+    """The store the bot writes to: Redis when ROLEBOT_REDIS_URL is set, else SQLite at
+    ROLEBOT_DB. A missing SQLite file is a usage error, not a new empty database."""
+    from bot.store.base import StoreUnavailable
+
+    url = os.environ.get("ROLEBOT_REDIS_URL", "").strip()
+    try:
+        if url:
+            try:
+                from bot.store.redis import RedisStore
+            except ImportError as exc:
+                raise UsageError("ROLEBOT_REDIS_URL is set but the redis package is not "
+                                 "installed (pip install 'rolebot[redis]')") from exc
+            return await RedisStore.open(url)
+        from bot.store.sqlite import SqliteStore, default_db_path
+
+        path = default_db_path()
+        if not path.is_file():
+            raise UsageError(f"no question log at {path} (set ROLEBOT_DB to the bot's database)")
+        return await SqliteStore.open(path)
+    except StoreUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+    except ValueError as exc:  # ROLEBOT_RETENTION_DAYS
+        raise UsageError(str(exc)) from exc
+
+
+async def _read_log(since_s: float, votes: bool = True) -> tuple[list[Any], list[Any], float]:
+    """Questions (and feedback) of the last `since_s` seconds, after purging past retention."""
+    from bot.store.retention import retention_s
+
+    try:
+        keep_s = retention_s()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    store = await _open_log_store()
+    now = time.time()
+    try:
+        await store.purge_before(now - keep_s)
+        questions = await store.questions_since(now - since_s)
+        feedback = await store.feedback_since(now - since_s) if votes else []
+    finally:
+        await store.close()
+    return questions, feedback, now
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.curation import build_report, format_report, report_json
+
+    since_s = _since(args)
+    questions, feedback, now = asyncio.run(_read_log(since_s))
+    report = build_report(questions, feedback, now - since_s, now)
+    print(report_json(report) if args.json else format_report(report))
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from bot.content.validate import validate_content
+    from bot.curation import CannotEdit, apply_edits, diff, plan_edits, suggest
+    from bot.nlu.matcher import Matcher
+
+    since_s = _since(args)
+    root = _content_root(args)
+    content, problems = validate_content(root)
+    if any(p.level == "error" for p in problems):
+        raise ContentError(problems)
+    questions, _, _ = asyncio.run(_read_log(since_s, votes=False))
+    suggestions, skipped = suggest(questions, content, Matcher(content.intents, content.domain_terms))
+    for skip in skipped:
+        print(f"skipped ({skip.questions} asked): {skip.phrasing!r}: {skip.reason}", file=sys.stderr)
+    if not suggestions:
+        print(f"no suggestions from {len(questions)} questions")
+        return 0
+    for s in suggestions:
+        print(f"# {s.intent}: {s.phrasing!r} ({s.questions} asked, score {s.score:.2f})")
+    try:
+        edits = plan_edits(root, suggestions)
+    except CannotEdit as exc:
+        raise UsageError(str(exc)) from exc
+    print(diff(edits), end="")
+    if not args.apply:
+        return 0
+    errors = apply_edits(root, edits)
+    if errors:
+        _print_problems(errors)
+        print("rolebot: not applied: the content would be invalid (problems above)", file=sys.stderr)
+        return 1
+    for s in suggestions:
+        print(f"applied: {s.file}: {s.intent} + {s.phrasing!r}")
+    return 0
+
+
 # -- wiring -----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,6 +328,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="print matcher speed figures")
     p.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("report", help="what people asked: volume, outcomes, gaps, feedback")
+    p.add_argument("--since", default="7d", metavar="DURATION", help="e.g. 24h, 7d, 30d (default 7d)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("suggest", help="propose unanswered phrasings as new intent examples")
+    p.add_argument("--since", default="30d", metavar="DURATION", help="e.g. 7d, 30d (default 30d)")
+    p.add_argument("--apply", action="store_true",
+                   help="write the examples (only if the content still validates)")
+    p.set_defaults(func=cmd_suggest)
 
     try:
         from bot.slack.cli import register

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -194,8 +195,9 @@ async def test_two_stores_on_one_file_agree_on_first_delivery(db_path: Path) -> 
 
 async def test_feedback_rows_are_kept_in_order(db_path: Path) -> None:
     store = await SqliteStore.open(db_path)
-    first = Feedback("T1", "alice", "cio_vs_cto", "what's a cio?", True, 1.0)
-    second = Feedback("T1", "bob", "hiring_cto", "hire?", False, 2.0, "too vague")
+    now = time.time()  # recent: feedback past the retention period is purged when a store opens
+    first = Feedback("T1", "alice", "cio_vs_cto", "what's a cio?", True, now - 2)
+    second = Feedback("T1", "bob", "hiring_cto", "hire?", False, now - 1, "too vague")
     await store.record_feedback(first)
     await store.record_feedback(second)
     await store.close()

@@ -4,15 +4,21 @@ Both adapters (Slack and the terminal) call `Engine.handle` and render what it r
 hold no matching or flow logic. The engine owns: which reply a text or click gets, the "did
 you mean" memory, and starting/continuing/ending the role-fit flow. State goes through the
 Store protocol, so it survives restarts and is shared by replicas when the store is Redis.
+
+Every text question it matches goes to the store's question log (questionlog.py says what is
+kept and how feedback links to it). Logging is best effort: a store that fails to log never
+costs the person their answer.
 """
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from bot.content.model import Content
+from bot.dialogue.questionlog import entry_for, question_id, salt_from_env, user_hash
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.dialogue.turn import Action, Turn
@@ -32,10 +38,14 @@ FALLBACK_TOPICS = (
 )
 CONVERSATION_TTL_S = 7 * 24 * 3600  # kept past the flow's own expiry, so we can say it expired
 
+logger = logging.getLogger("bot.dialogue")
+
 
 @dataclass(frozen=True)
 class EngineSettings:
     flow_ttl_s: float = 24 * 3600
+    # salts the user hash in the question log; ROLEBOT_HASH_SALT unless given
+    hash_salt: str = field(default_factory=salt_from_env, repr=False)
 
 
 class Engine:
@@ -74,8 +84,12 @@ class Engine:
 
     async def feedback(self, key: ConversationKey, intent: str, question: str, helpful: bool,
                        reason: str = "") -> None:
+        """Record a vote under the user's hash, linked to the logged question it is about."""
+        hashed = user_hash(key.team, key.user, self.settings.hash_salt)
+        normalized = self.matcher.match(question).normalized if question.strip() else ""
+        linked = question_id(key.team, hashed, normalized) if normalized else ""
         await self.store.record_feedback(
-            Feedback(key.team, key.user, intent, question, helpful, self.clock(), reason)
+            Feedback(key.team, hashed, intent, question, helpful, self.clock(), reason, linked)
         )
 
     async def last_result(self, team: str, user: str) -> dict[str, object] | None:
@@ -130,6 +144,7 @@ class Engine:
         if picked:
             return await self._show(turn, picked, text, None, state, now)
         match = self.matcher.match(text)
+        await self._log(turn, match, now)
         state.suggestions = []
         if match.outcome == "answer" and match.intent:
             return await self._show(turn, match.intent, text, match, state, now)
@@ -189,6 +204,18 @@ class Engine:
             f"Your earlier assessment expired after {hours} h without an answer, so I've cleared it.",
             followups=self.topics((ASSESSMENT_INTENT,)),
         )
+
+    async def _log(self, turn: Turn, match: Match, now: float) -> None:
+        """Best effort: a question with no words left (emoji, a lone mention) teaches nothing."""
+        if not match.normalized:
+            return
+        entry = entry_for(turn.key, turn.surface, match, now, self.settings.hash_salt)
+        try:
+            await self.store.log_question(entry)
+        except StoreUnavailable:
+            pass  # the answer matters more than its log line
+        except Exception:  # a bug in logging must not cost anyone their answer
+            logger.exception("could not log a question")
 
     async def _remember_result(self, key: ConversationKey, reply: Reply) -> None:
         if isinstance(reply, FlowResult):

@@ -1,4 +1,4 @@
-"""A turn in: what a person typed or clicked, in a given conversation."""
+"""A turn in: what a person typed or clicked, in a given conversation, and on which surface."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,8 +24,15 @@ class Action:
     value: str = ""
 
 
+# Where the turn was typed: the terminal, or the kind of Slack conversation ("channel", "im",
+# "mpim", "group"), or a slash command. Only recorded in the question log, so curators can tell
+# questions asked in public from those asked privately; it never changes the reply.
+Surface = Literal["terminal", "channel", "im", "mpim", "group", "command"]
+
+
 @dataclass(frozen=True)
 class Turn:
     key: ConversationKey
     text: str = ""
     action: Action | None = None
+    surface: Surface = "terminal"

@@ -2,6 +2,10 @@
 
 Implementations: memory.py (tests), sqlite.py (the embedded default), redis.py (replicas).
 The core depends only on this protocol, never on a database client.
+
+The question log (LoggedQuestion, Feedback) is what curators read with `rolebot report` and
+`rolebot suggest`. It holds no raw Slack user id: only a salted hash (bot/dialogue/questionlog.py),
+and it is purged after the retention period (bot/store/retention.py).
 """
 from __future__ import annotations
 
@@ -14,12 +18,32 @@ from bot.dialogue.state import ConversationKey, ConversationState
 @dataclass(frozen=True)
 class Feedback:
     team: str
-    user: str
+    user: str  # the salted user hash (questionlog.user_hash), never the raw Slack id
     intent: str
     question: str
     helpful: bool
     at: float
     reason: str = ""
+    # the LoggedQuestion.question_id of the question the vote is about ("" if none was logged)
+    question_id: str = ""
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """One text question the engine matched, as curators see it: normalised, and anonymous."""
+
+    at: float
+    # digest of (team, user hash, normalised question): feedback carries the same digest, so a
+    # vote links to the question without the button having to carry an id (see questionlog.py)
+    question_id: str
+    user_hash: str
+    team: str
+    surface: str  # Turn.surface: terminal, channel, im, mpim, group or command
+    question: str  # Match.normalized: Slack markup out, typos corrected, lower case
+    outcome: str  # answer, clarify or fallback
+    intent: str | None  # the intent answered (outcome "answer" only)
+    best: str | None  # the best-scoring intent, whatever the outcome
+    confidence: float
 
 
 class StoreUnavailable(Exception):
@@ -40,6 +64,22 @@ class Store(Protocol):
         ...
 
     async def record_feedback(self, feedback: Feedback) -> None: ...
+
+    async def log_question(self, entry: LoggedQuestion) -> None:
+        """Append to the question log; purges entries past retention at most once an hour."""
+        ...
+
+    async def questions_since(self, t: float) -> list[LoggedQuestion]:
+        """Logged questions with `at >= t`, oldest first."""
+        ...
+
+    async def feedback_since(self, t: float) -> list[Feedback]:
+        """Feedback with `at >= t`, oldest first."""
+        ...
+
+    async def purge_before(self, t: float) -> int:
+        """Delete logged questions and feedback older than t; return how many were deleted."""
+        ...
 
     async def put_last_result(self, team: str, user: str, result_json: str) -> None: ...
 

@@ -1,8 +1,9 @@
 """An in-process Store: for tests and the terminal, where nothing needs to outlive the process.
 
 Behaves like the persistent stores where it matters: states go through JSON (so a caller
-never shares a mutable object with the store), entries expire by the injected clock, and
-first_delivery is atomic (the check and the insert happen with no await in between).
+never shares a mutable object with the store), entries expire by the injected clock (the
+question log too, past retention), and first_delivery is atomic (the check and the insert
+happen with no await in between).
 """
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ import time
 from collections.abc import Callable
 
 from bot.dialogue.state import ConversationKey, ConversationState
-from bot.store.base import Feedback
+from bot.store.base import Feedback, LoggedQuestion
+from bot.store.retention import PurgeSchedule, retention_s
 
 
 class MemoryStore:
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time,
+                 retention: float | None = None) -> None:
+        """`retention` in seconds; None reads ROLEBOT_RETENTION_DAYS."""
         self._clock = clock
+        self._retention_s = retention_s() if retention is None else retention
+        self._purges = PurgeSchedule()
+        self._questions: list[LoggedQuestion] = []
         self._conversations: dict[tuple[str, str, str], tuple[str, float]] = {}
         self._deliveries: dict[str, float] = {}  # event id -> expires at
         self._feedback: list[Feedback] = []
@@ -57,6 +64,28 @@ class MemoryStore:
     async def feedback(self) -> list[Feedback]:
         """Everything recorded, oldest first: for reports and tests."""
         return list(self._feedback)
+
+    async def log_question(self, entry: LoggedQuestion) -> None:
+        self._questions.append(entry)
+        await self._purge_if_due()
+
+    async def questions_since(self, t: float) -> list[LoggedQuestion]:
+        return sorted((q for q in self._questions if q.at >= t), key=lambda q: q.at)
+
+    async def feedback_since(self, t: float) -> list[Feedback]:
+        return sorted((f for f in self._feedback if f.at >= t), key=lambda f: f.at)
+
+    async def purge_before(self, t: float) -> int:
+        before = len(self._questions) + len(self._feedback)
+        self._questions = [q for q in self._questions if q.at >= t]
+        self._feedback = [f for f in self._feedback if f.at >= t]
+        return before - len(self._questions) - len(self._feedback)
+
+    async def _purge_if_due(self) -> None:
+        now = self._clock()
+        if self._purges.due(now):
+            self._purges.done(now)
+            await self.purge_before(now - self._retention_s)
 
     async def put_last_result(self, team: str, user: str, result_json: str) -> None:
         self._results[(team, user)] = result_json

@@ -5,6 +5,10 @@ never blocks on disk; one connection, serialised by a lock, in WAL mode so reade
 processes (reports, a second replica on the same host) don't block writers. Expired rows are
 ignored on read and purged as the store goes. Database errors surface as StoreUnavailable, which
 the engine degrades on.
+
+The question log and feedback are purged past retention when the store opens and at most once
+an hour while logging (retention.py). A database from before the question log gains its table
+and feedback's question_id column on open; nothing else about it changes.
 """
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.dialogue.state import ConversationKey, ConversationState
-from bot.store.base import Feedback, StoreUnavailable
+from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
+from bot.store.retention import PurgeSchedule, retention_s
 
 T = TypeVar("T")
 
@@ -46,6 +51,21 @@ CREATE TABLE IF NOT EXISTS feedback (
     reason TEXT NOT NULL,
     at REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS feedback_at ON feedback (at);
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    question_id TEXT NOT NULL,
+    user_hash TEXT NOT NULL,
+    team TEXT NOT NULL,
+    surface TEXT NOT NULL,
+    question TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    intent TEXT,
+    best TEXT,
+    confidence REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
 CREATE TABLE IF NOT EXISTS last_results (
     team TEXT NOT NULL,
     user TEXT NOT NULL,
@@ -62,11 +82,15 @@ def default_db_path() -> Path:
 
 
 class SqliteStore:
-    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
-        """Open (creating folders, file and schema as needed). Blocking: prefer `open`."""
+    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time,
+                 retention: float | None = None) -> None:
+        """Open (creating folders, file and schema as needed) and purge the question log past
+        `retention` seconds (None: ROLEBOT_RETENTION_DAYS). Blocking: prefer `open`."""
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.Lock()
+        self._retention_s = retention_s() if retention is None else retention
+        self._purges = PurgeSchedule()
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -74,14 +98,19 @@ class SqliteStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(SCHEMA)
+            _add_feedback_question_id(self._conn)
+            now = self._clock()
+            _purge(self._conn, now - self._retention_s)
+            self._purges.done(now)
             self._conn.commit()
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open SQLite store {path}: {exc}") from exc
         self._closed = False
 
     @classmethod
-    async def open(cls, path: Path | str, clock: Callable[[], float] = time.time) -> SqliteStore:
-        return await asyncio.to_thread(cls, path, clock)
+    async def open(cls, path: Path | str, clock: Callable[[], float] = time.time,
+                   retention: float | None = None) -> SqliteStore:
+        return await asyncio.to_thread(cls, path, clock, retention)
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         def locked() -> T:
@@ -145,21 +174,54 @@ class SqliteStore:
     async def record_feedback(self, feedback: Feedback) -> None:
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "INSERT INTO feedback (team, user, intent, question, helpful, reason, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (team, user, intent, question, helpful, reason, at,"
+                " question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (feedback.team, feedback.user, feedback.intent, feedback.question,
-                 int(feedback.helpful), feedback.reason, feedback.at))
+                 int(feedback.helpful), feedback.reason, feedback.at, feedback.question_id))
 
         await self._run(work)
 
     async def feedback(self) -> list[Feedback]:
         """Everything recorded, oldest first: for reports and tests."""
+        return await self.feedback_since(float("-inf"))
+
+    async def feedback_since(self, t: float) -> list[Feedback]:
         def work(conn: sqlite3.Connection) -> list[Any]:
-            return conn.execute("SELECT team, user, intent, question, helpful, at, reason"
-                                " FROM feedback ORDER BY id").fetchall()
+            return conn.execute("SELECT team, user, intent, question, helpful, at, reason,"
+                                " question_id FROM feedback WHERE at >= ? ORDER BY at, id",
+                                (t,)).fetchall()
 
         rows = await self._run(work)
-        return [Feedback(t, u, i, q, bool(h), at, r) for t, u, i, q, h, at, r in rows]
+        return [Feedback(team, user, intent, question, bool(helpful), at, reason, qid)
+                for team, user, intent, question, helpful, at, reason, qid in rows]
+
+    async def log_question(self, entry: LoggedQuestion) -> None:
+        now = self._clock()
+        purge = self._purges.due(now)
+        if purge:
+            self._purges.done(now)
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO questions (at, question_id, user_hash, team, surface, question,"
+                " outcome, intent, best, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.at, entry.question_id, entry.user_hash, entry.team, entry.surface,
+                 entry.question, entry.outcome, entry.intent, entry.best, entry.confidence))
+            if purge:
+                _purge(conn, now - self._retention_s)
+
+        await self._run(work)
+
+    async def questions_since(self, t: float) -> list[LoggedQuestion]:
+        def work(conn: sqlite3.Connection) -> list[Any]:
+            return conn.execute(
+                "SELECT at, question_id, user_hash, team, surface, question, outcome, intent,"
+                " best, confidence FROM questions WHERE at >= ? ORDER BY at, id", (t,)).fetchall()
+
+        return [LoggedQuestion(*row) for row in await self._run(work)]
+
+    async def purge_before(self, t: float) -> int:
+        return await self._run(lambda conn: _purge(conn, t))
 
     async def put_last_result(self, team: str, user: str, result_json: str) -> None:
         now = self._clock()
@@ -195,3 +257,15 @@ class SqliteStore:
                     self._conn.close()
 
         await asyncio.to_thread(work)
+
+
+def _purge(conn: sqlite3.Connection, before: float) -> int:
+    deleted = conn.execute("DELETE FROM questions WHERE at < ?", (before,)).rowcount
+    return int(deleted + conn.execute("DELETE FROM feedback WHERE at < ?", (before,)).rowcount)
+
+
+def _add_feedback_question_id(conn: sqlite3.Connection) -> None:
+    """Databases created before the question log have no feedback.question_id yet."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
+    if "question_id" not in columns:
+        conn.execute("ALTER TABLE feedback ADD COLUMN question_id TEXT NOT NULL DEFAULT ''")

@@ -1,0 +1,58 @@
+"""What the engine writes to the question log, and how feedback finds the question it is about.
+
+Privacy: a log entry never holds the raw Slack user id, only sha256(salt, team, user), with the
+salt per install (ROLEBOT_HASH_SALT). The hash still groups one person's questions (so a report
+can tell ten people asking from one person asking ten times) but cannot be joined with Slack's
+user list without the salt.
+
+Linking feedback: a vote arrives as a click on an answer's button, which carries the intent and
+the question text (bot/slack/ids.py), not a log id. Rather than widen that contract (and the
+Block Kit it rides in), both sides compute the same `question_id`: a digest of (team, user hash,
+normalised question). The report links a vote to the latest logged question with that id asked
+at or before the vote. A person asking the same question twice and voting once links to the
+later ask, which is the answer they saw. No lookup at click time, no state, works across replicas.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+
+from bot.dialogue.state import ConversationKey
+from bot.nlu.matcher import Match
+from bot.store.base import LoggedQuestion
+
+SALT_VARIABLE = "ROLEBOT_HASH_SALT"
+# Used when no salt is set, so a laptop or a test works out of the box; a deployment sets its own
+# so its hashes cannot be recomputed by someone who only has this source code.
+DEFAULT_SALT = "rolebot-question-log-v1"
+
+
+def salt_from_env(environ: Mapping[str, str] | None = None) -> str:
+    return (os.environ if environ is None else environ).get(SALT_VARIABLE, "").strip() or DEFAULT_SALT
+
+
+def user_hash(team: str, user: str, salt: str) -> str:
+    """Hex sha256 of salt, team and user (separated so ("T1", "2U") != ("T12", "U"))."""
+    return hashlib.sha256(f"{salt}\x1f{team}\x1f{user}".encode()).hexdigest()
+
+
+def question_id(team: str, hashed_user: str, normalized: str) -> str:
+    return hashlib.sha256(f"{team}\x1f{hashed_user}\x1f{normalized}".encode()).hexdigest()[:24]
+
+
+def entry_for(key: ConversationKey, surface: str, match: Match, at: float,
+              salt: str) -> LoggedQuestion:
+    hashed = user_hash(key.team, key.user, salt)
+    return LoggedQuestion(
+        at=at,
+        question_id=question_id(key.team, hashed, match.normalized),
+        user_hash=hashed,
+        team=key.team,
+        surface=surface,
+        question=match.normalized,
+        outcome=match.outcome,
+        intent=match.intent if match.outcome == "answer" else None,
+        best=match.best,
+        confidence=round(match.confidence, 4),
+    )

@@ -1,0 +1,412 @@
+"""Load benchmark: our Slack server's ack against a Bolt app that does nothing, under the same load.
+
+`make bench-load` (or `python -m bot.loadbench` from the repository root). What it answers: how
+much does everything we do around Bolt (dedupe in the store, the engine answering after the ack,
+the question log, metrics) cost the ack that Slack times at 3 s?
+
+Four processes on loopback, so no side borrows the other's event loop: the Slack stand-in
+(tests/slack/standin.py, receiving our replies as Slack's Web API would), our real server
+(bot.slack.server over SQLite), a bare Bolt AsyncApp (same signing secret, same aiohttp
+adapter, listeners that only ack), and this process as the client. The client sends signed
+`/ask` slash commands and `app_mention` events, alternately, at a fixed concurrency, to one
+target at a time; the targets alternate by round (ours first in even rounds, bare first in odd
+ones) so warm-up and machine noise fall on both alike. Bounded in requests and in time.
+
+It prints PASS/FAIL against the targets (throughput >= 0.7x bare, p99 ack <= 2x bare, no
+errors) but always exits 0: it is a measurement, not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import logging
+import math
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+SIGNING_SECRET = "8f742231b10e8888abcd99eeeddd85a5"
+BOT_TOKEN = "xoxb-0000-1111-loadbench"
+TEAM_ID = "T0TEAM001"
+APP_ID = "A0APP0001"
+BOT_USER_ID = "U0BOT0001"
+QUESTIONS = (
+    "what does a cio do",
+    "cio vs cto?",
+    "who owns outsourcing",
+    "does a startup need a cto",
+    "who does the cio report to",
+    "cio cto difference in one line",  # a "did you mean"
+    "what does a coo do",  # no answer
+    "how should we split the budget between the cio and the cto",
+)
+TARGETS = {"throughput": 0.7, "p99": 2.0}
+
+
+# -- the servers, one per child process ---------------------------------------------------------
+
+def _quiet() -> None:
+    logging.basicConfig(level=logging.WARNING)
+
+
+def _free_site_port(site: Any) -> int:
+    return int(site._server.sockets[0].getsockname()[1])
+
+
+def _serve_standin(conn: Connection) -> None:
+    _quiet()
+
+    async def serve() -> None:
+        from tests.slack.standin import SlackStandIn
+
+        standin = SlackStandIn()
+        await standin.start()
+        conn.send(standin.url)
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # "stop"
+        await standin.settle(1.0)  # replies still in flight after the last ack
+        methods = [c.method for c in standin.calls]
+        conn.send({m: methods.count(m) for m in set(methods)})
+        await standin.stop()
+
+    asyncio.run(serve())
+
+
+def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = None) -> None:
+    _quiet()
+
+    async def serve() -> None:
+        from aiohttp import web
+
+        from bot.config import load_settings
+        from bot.dialogue.engine import EngineSettings
+        from bot.runtime import build_engine
+        from bot.slack.app import build_app
+        from bot.slack.identity import BotIdentity
+        from bot.slack.server import create_web_app
+        from bot.store.sqlite import SqliteStore
+
+        settings = load_settings(mode="http", dotenv=None, environ={
+            "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": api_url, "ROLEBOT_DB": db})
+        store = await SqliteStore.open(db)
+        engine = build_engine(store, None, EngineSettings(flow_ttl_s=settings.flow_ttl_s))
+        identity = BotIdentity(settings.bot_token)
+        app = build_app(settings, engine, identity)
+        runner = web.AppRunner(create_web_app(settings, app, engine, identity))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        conn.send(f"http://127.0.0.1:{_free_site_port(site)}/slack/events")
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+        await runner.cleanup()
+
+    if profile is None:
+        asyncio.run(serve())
+        return
+    import cProfile
+
+    with cProfile.Profile() as profiler:
+        asyncio.run(serve())
+    profiler.dump_stats(profile)
+
+
+def _serve_bare(conn: Connection, api_url: str) -> None:
+    _quiet()
+
+    async def serve() -> None:
+        from aiohttp import web
+        from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+        from slack_bolt.async_app import AsyncApp
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        app = AsyncApp(  # the token comes with the client, as ours gets it from authorize
+            signing_secret=SIGNING_SECRET,
+            client=AsyncWebClient(base_url=api_url, token=BOT_TOKEN),
+            process_before_response=False,
+        )
+
+        async def ask(ack: Any) -> None:
+            await ack()
+
+        async def mention() -> None:
+            return None
+
+        app.command("/ask")(ask)
+        app.event("app_mention")(mention)
+
+        async def events(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+        web_app = web.Application()
+        web_app.router.add_post("/slack/events", events)
+        runner = web.AppRunner(web_app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        conn.send(f"http://127.0.0.1:{_free_site_port(site)}/slack/events")
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+        await runner.cleanup()
+
+    asyncio.run(serve())
+
+
+# -- the client ---------------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """What one target got: ack times of 2xx answers, and everything else as errors."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0  # wall time of the rounds
+    sent: int = 0
+    rounds: list[tuple[float, float]] = field(default_factory=list)  # (req/s, p99 s) per round
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    @property
+    def throughput(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        return _percentile(self.latencies, p)
+
+
+def _percentile(values: Sequence[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)  # nearest rank: the smallest value with p% of values at or below it
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+class Requests:
+    """Signed bodies shaped like Slack's, alternating /ask and app_mention, never repeating an
+    event id (a repeat would be acked as a retry and do no work)."""
+
+    def __init__(self, response_url: str) -> None:
+        self.response_url = response_url
+        self._n = itertools.count()
+
+    def next(self) -> tuple[str, str]:
+        n = next(self._n)
+        user = f"U{n % 50:08d}"
+        question = QUESTIONS[n % len(QUESTIONS)]
+        if n % 2:
+            return urlencode({
+                "token": "x", "team_id": TEAM_ID, "team_domain": "bench", "channel_id": "C0BENCH01",
+                "channel_name": "bench", "user_id": user, "user_name": user.lower(),
+                "command": "/ask", "text": question, "api_app_id": APP_ID,
+                "is_enterprise_install": "false", "response_url": self.response_url,
+                "trigger_id": f"{n}.{TEAM_ID}.{uuid.uuid4().hex}",
+            }), "application/x-www-form-urlencoded"
+        ts = f"{int(time.time())}.{n:06d}"
+        return json.dumps({
+            "token": "x", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}", "event_time": int(time.time()),
+            "event": {"type": "app_mention", "user": user, "text": f"<@{BOT_USER_ID}> {question}",
+                      "ts": ts, "channel": "C0BENCH01", "event_ts": ts, "team": TEAM_ID},
+            "authorizations": [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": BOT_USER_ID,
+                                "is_bot": True, "is_enterprise_install": False}],
+        }), "application/json"
+
+
+def _signed(body: str, content_type: str) -> dict[str, str]:
+    timestamp = str(int(time.time()))
+    digest = hmac.new(SIGNING_SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
+    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": "v0=" + digest.hexdigest()}
+
+
+async def _round(http: Any, url: str, requests: Requests, count: int, concurrency: int,
+                 tally: Tally | None, deadline: float, rate: float | None = None) -> None:
+    """`count` requests, at most `concurrency` at a time: as fast as answers come back, or, with
+    `rate`, each at its scheduled time. tally None for a warm-up that is not counted."""
+    import aiohttp
+
+    left = itertools.count()
+    latencies: list[float] = []
+    started = time.perf_counter()
+
+    async def worker() -> None:
+        while (index := next(left)) < count and time.monotonic() < deadline:
+            if rate:
+                await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
+            body, content_type = requests.next()
+            sent_at = time.perf_counter()
+            try:
+                async with http.post(url, data=body.encode(), headers=_signed(body, content_type)) as r:
+                    await r.read()
+                    status = r.status
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                if tally is not None:
+                    tally.error(type(exc).__name__)
+                    tally.sent += 1
+                continue
+            if tally is None:
+                continue
+            tally.sent += 1
+            if 200 <= status < 300:
+                latencies.append(time.perf_counter() - sent_at)
+            else:
+                tally.error(f"HTTP {status}")
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    if tally is not None:
+        tally.seconds += elapsed
+        tally.latencies += latencies
+        tally.rounds.append((len(latencies) / elapsed if elapsed else 0.0, _percentile(latencies, 99)))
+
+
+async def _drive(urls: dict[str, str], response_url: str, rounds: int, per_round: int,
+                 concurrency: int, deadline_s: float, rate: float | None) -> dict[str, Tally]:
+    import aiohttp
+
+    deadline = time.monotonic() + deadline_s
+    tallies = {name: Tally() for name in urls}
+    requests = Requests(response_url)
+    connector = aiohttp.TCPConnector(limit=concurrency * 2)
+    async with aiohttp.ClientSession(connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=10)) as http:
+        for name, url in urls.items():  # warm-up: connections, caches, auth.test
+            await _round(http, url, requests, min(100, per_round), concurrency, None, deadline)
+        for r in range(rounds):
+            order = list(urls) if r % 2 == 0 else list(reversed(urls))
+            for name in order:
+                await _round(http, urls[name], requests, per_round, concurrency, tallies[name],
+                             deadline, rate)
+            if time.monotonic() >= deadline:
+                print(f"stopped after {r + 1} rounds: the {deadline_s:.0f} s limit", file=sys.stderr)
+                break
+    return tallies
+
+
+# -- running and reporting ----------------------------------------------------------------------
+
+def _start(ctx: Any, target: Any, *args: Any) -> tuple[Any, Connection, Any]:
+    parent, child = ctx.Pipe()
+    process = ctx.Process(target=target, args=(child, *args), daemon=True)
+    process.start()
+    if not parent.poll(60):
+        process.terminate()
+        raise RuntimeError(f"{target.__name__} did not start within 60 s")
+    return process, parent, parent.recv()
+
+
+def run(rounds: int = 5, per_round: int = 400, concurrency: int = 50,
+        deadline_s: float = 300.0, profile: str | None = None,
+        rate: float | None = None) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    processes: list[tuple[Any, Connection]] = []
+    with tempfile.TemporaryDirectory(prefix="rolebot-loadbench-") as tmp:
+        try:
+            standin, standin_conn, standin_url = _start(ctx, _serve_standin)
+            processes.append((standin, standin_conn))
+            ours, ours_conn, ours_url = _start(ctx, _serve_ours, standin_url + "api/",
+                                               str(Path(tmp) / "rolebot.db"), profile)
+            processes.append((ours, ours_conn))
+            bare, bare_conn, bare_url = _start(ctx, _serve_bare, standin_url + "api/")
+            processes.append((bare, bare_conn))
+            tallies = asyncio.run(_drive({"ours": ours_url, "bare": bare_url},
+                                         standin_url + "response/bench", rounds, per_round,
+                                         concurrency, deadline_s, rate))
+            for _, conn in processes[1:]:
+                conn.send("stop")
+            standin_conn.send("stop")
+            delivered = standin_conn.recv() if standin_conn.poll(30) else {}
+        finally:
+            for process, _ in processes:
+                process.join(15)
+                if process.is_alive():
+                    process.terminate()
+                    process.join(5)
+    return {"tallies": tallies, "delivered": delivered, "rounds": rounds, "per_round": per_round,
+            "concurrency": concurrency, "rate": rate}
+
+
+def report(result: dict[str, Any]) -> str:
+    tallies: dict[str, Tally] = result["tallies"]
+    ours, bare = tallies["ours"], tallies["bare"]
+    lines = [
+        f"rolebot load benchmark: {result['rounds']} rounds x {result['per_round']} requests per "
+        f"target, concurrency {result['concurrency']}"
+        + (f", paced at {result['rate']:g} req/s" if result["rate"] else ", as fast as acked")
+        + f", loopback, {os.cpu_count()} CPUs",
+        "(signed /ask slash commands and app_mention events, alternating; targets alternate by round)",
+        "",
+        (f"{'target':<8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+         f"{'max ms':>9}"),
+    ]
+    for name, t in tallies.items():
+        lines.append(f"{name:<8}{t.sent:>10}{sum(t.errors.values()):>8}{t.throughput:>10.0f}"
+                     f"{t.percentile(50) * 1000:>9.1f}{t.percentile(99) * 1000:>9.1f}"
+                     f"{(max(t.latencies) if t.latencies else float('nan')) * 1000:>9.1f}")
+    for name, t in tallies.items():
+        shown = "  ".join(f"{rps:.0f}/s p99 {p99 * 1000:.0f}ms" for rps, p99 in t.rounds)
+        lines.append(f"  {name} by round: {shown}")
+    throughput = ours.throughput / bare.throughput if bare.throughput else float("nan")
+    p99 = ours.percentile(99) / bare.percentile(99) if bare.latencies else float("nan")
+    errors = {name: t.errors for name, t in tallies.items() if t.errors}
+    verdict = {
+        "throughput": throughput >= TARGETS["throughput"],
+        "p99": p99 <= TARGETS["p99"],
+        "errors": not errors,
+    }
+    lines += [
+        "",
+        (f"ours/bare throughput {throughput:5.2f}  (target >= {TARGETS['throughput']})  "
+         f"{'PASS' if verdict['throughput'] else 'FAIL'}"),
+        (f"ours/bare p99        {p99:5.2f}  (target <= {TARGETS['p99']})  "
+         f"{'PASS' if verdict['p99'] else 'FAIL'}"),
+        (f"errors               {sum(sum(e.values()) for e in errors.values()):5d}  (target 0)     "
+         f"{'PASS' if verdict['errors'] else 'FAIL'}" + (f"  {errors}" if errors else "")),
+    ]
+    delivered = result["delivered"]
+    if delivered:
+        mentions = (ours.sent + 1) // 2
+        lines.append(f"our replies the stand-in received: {delivered.get('chat.postMessage', 0)} "
+                     f"chat.postMessage, {delivered.get('response_url', 0)} response_url "
+                     f"(~{mentions} of each sent in counted rounds, plus warm-up)")
+    if ours.latencies and bare.latencies:
+        lines.append(f"mean ack: ours {statistics.fmean(ours.latencies) * 1000:.1f} ms, "
+                     f"bare {statistics.fmean(bare.latencies) * 1000:.1f} ms")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.loadbench", description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=400, help="per target per round")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole run")
+    parser.add_argument("--rate", type=float, metavar="REQ_PER_S",
+                        help="pace requests at this rate instead of sending as fast as acks come "
+                             "back: ack latency below saturation rather than capacity")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write cProfile stats of our server process here (pstats format)")
+    args = parser.parse_args(argv)
+    if min(args.rounds, args.requests, args.concurrency) < 1 or args.deadline <= 0 or (
+            args.rate is not None and args.rate <= 0):
+        parser.error("--rounds, --requests, --concurrency, --deadline and --rate must be positive")
+    print(report(run(args.rounds, args.requests, args.concurrency, args.deadline, args.profile,
+                     args.rate)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
