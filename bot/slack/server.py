@@ -137,6 +137,11 @@ async def _slack_events(request: web.Request) -> web.Response:
         # 500 with the same body; a 400 ends it, and the traceback is still logged.
         logger.exception("Slack request could not be dispatched")
         return _malformed()
+    if bolt_response.status >= 500:
+        # Bolt also answers 500 by itself, without raising, when a payload that matches no
+        # listener has an event or view that is not an object. Same cause, same answer.
+        logger.warning("Slack request rejected by Bolt (%s): malformed payload", bolt_response.status)
+        return _malformed()
     return await to_aiohttp_response(bolt_response)
 
 

@@ -46,11 +46,6 @@ HUGE = 40_000
 # bot/slack/server.py's _slack_events (a Bolt 500 for a request that reached no listener is a
 # malformed payload: answer 400 like the exceptions it already catches). Strict: once the
 # server is fixed these pass, and the marker must go.
-BOLT_500_ON_UNMATCHED = pytest.mark.xfail(
-    strict=True,
-    reason="Bolt's own 500 for an unmatched payload whose event/view is not an object; "
-    "needs bot/slack/server.py to answer 400",
-)
 ANSWER_WITHIN_S = 30.0  # bounded, not tight: the point is that a huge message completes
 
 
@@ -238,7 +233,6 @@ def test_wrong_types_for_text_user_and_channel_are_never_a_server_error(
     assert ignored_or_refused(server.post_json(server.event_body(event)))
 
 
-@BOLT_500_ON_UNMATCHED
 @PROPERTY
 @given(fields=st.dictionaries(st.sampled_from(BODY_FIELDS), json_values, min_size=1, max_size=4))
 @example(fields={"event": []})
@@ -280,7 +274,6 @@ ACTION_FIELDS = ("type", "user", "actions", "container", "channel", "message", "
                  "response_url", "trigger_id", "state")
 
 
-@BOLT_500_ON_UNMATCHED
 @PROPERTY
 @given(
     payload=st.one_of(
