@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.config import ConfigError
 from bot.content.load import default_root
 from bot.content.problems import ContentError, Problem
 
@@ -119,8 +120,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     if not args.answer:
-        from bot.dialogue.turn import Action, Turn
         from bot.dialogue.state import ConversationKey
+        from bot.dialogue.turn import Action, Turn
         from bot.terminal import chat, render
 
         engine = _engine(args, memory=True)
@@ -354,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:

@@ -37,6 +37,8 @@ ENV_VARS = (
     "ROLEBOT_ESCALATION_CHANNEL",
     "ROLEBOT_FLOW_TTL_HOURS",
     "ROLEBOT_LOG_TEXT",
+    "ROLEBOT_RETENTION_DAYS",  # read by bot/store/retention.py
+    "ROLEBOT_HASH_SALT",  # read by bot/dialogue/questionlog.py
 )
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -44,7 +46,7 @@ _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
-class ConfigError(Exception):
+class ConfigError(ValueError):
     """A missing or malformed setting; the message is one line naming the variable."""
 
 

@@ -75,3 +75,11 @@ def test_chat_answers_and_picks_a_suggestion_by_number(tmp_path: Path) -> None:
     result = rolebot("chat", stdin="what does a cio do\nthanks\nquit\n", env={"ROLEBOT_DB": str(tmp_path / "c.db")})
     assert result.returncode == 0, result.stderr
     assert "Sources:" in result.stdout
+
+
+def test_a_malformed_setting_is_one_line_naming_it_and_exit_2(tmp_path: Path) -> None:
+    result = rolebot("chat", stdin="quit\n", env={"ROLEBOT_RETENTION_DAYS": "ninety",
+                                                  "ROLEBOT_DB": str(tmp_path / "c.db")})
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("rolebot: ROLEBOT_RETENTION_DAYS must be a positive number "
+                                     "of days, not 'ninety'")

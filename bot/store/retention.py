@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from bot.config import ConfigError
+
 DEFAULT_RETENTION_DAYS = 90.0
 PURGE_EVERY_S = 3600.0
 RETENTION_VARIABLE = "ROLEBOT_RETENTION_DAYS"
 
 
 def retention_s(environ: Mapping[str, str] | None = None) -> float:
-    """ROLEBOT_RETENTION_DAYS in seconds; a ValueError naming the variable if it is not a
+    """ROLEBOT_RETENTION_DAYS in seconds; a ConfigError naming the variable if it is not a
     positive number (a typo must not silently keep, or delete, everything)."""
     raw = (os.environ if environ is None else environ).get(RETENTION_VARIABLE, "").strip()
     if not raw:
@@ -26,7 +28,7 @@ def retention_s(environ: Mapping[str, str] | None = None) -> float:
     except ValueError:
         days = -1.0
     if not days > 0 or days == float("inf"):
-        raise ValueError(f"{RETENTION_VARIABLE} must be a positive number of days, not {raw!r}")
+        raise ConfigError(f"{RETENTION_VARIABLE} must be a positive number of days, not {raw!r}")
     return days * 86400
 
 
