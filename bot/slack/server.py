@@ -78,6 +78,7 @@ def create_web_app(
         web_app[STOPPING_KEY].set()  # /readyz says 503 from here on
 
     async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        session = open_api_session(app)
         try:
             if identity is not None:
                 await warm_up(identity, app)
@@ -86,11 +87,21 @@ def create_web_app(
             # aiohttp has stopped listening and waited for open requests; what remains is
             # the work Bolt started after acking them
             await app.in_flight.drain(REPLIES_GRACE_S)
+            await session.close()
             await app.deps.engine.store.close()
 
     web_app.on_shutdown.append(on_shutdown)
     web_app.cleanup_ctx.append(lifecycle)
     return web_app
+
+
+def open_api_session(app: AsyncApp) -> aiohttp.ClientSession:
+    """One connection pool for every Web API call. Without it slack_sdk opens (and closes) a
+    new session, so a new TCP connection, per call; Bolt hands the base client's session to
+    each request's client. Created here because a session belongs to the running loop."""
+    session = aiohttp.ClientSession()
+    app.client.session = session
+    return session
 
 
 async def warm_up(identity: BotIdentity, app: AsyncApp) -> None:
@@ -204,6 +215,7 @@ async def run_socket(
 ) -> None:
     """Socket Mode: no public URL; Slack pushes over a WebSocket opened with the xapp token."""
     handler = create_socket_handler(settings, app)
+    session = open_api_session(app)
     try:
         await warm_up(identity, app)
         await handler.connect_async()
@@ -213,6 +225,7 @@ async def run_socket(
     finally:
         await handler.close_async()  # Slack redelivers unacked envelopes to another connection
         await app.in_flight.drain(REPLIES_GRACE_S)
+        await session.close()
         await app.deps.engine.store.close()
 
 
