@@ -92,6 +92,11 @@ class Condition:
     values: tuple[str, ...]
 
 
+def holds(when: tuple[Condition, ...], answers: Mapping[str, str]) -> bool:
+    """Every condition of a `when:` is met (an empty `when:` always is)."""
+    return all(answers.get(c.question) in c.values for c in when)
+
+
 @dataclass(frozen=True)
 class RationaleItem:
     """A bullet of a rule: the answer's shared bullet (text None) or one written for the rule."""
@@ -111,7 +116,7 @@ class Rule:
     line: int
 
     def matches(self, answers: Mapping[str, str]) -> bool:
-        return all(answers.get(c.question) in c.values for c in self.when)
+        return holds(self.when, answers)
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ class Note:
     def applies(self, answers: Mapping[str, str], kind: str) -> bool:
         if self.recommend and kind not in self.recommend:
             return False
-        return all(answers.get(c.question) in c.values for c in self.when)
+        return holds(self.when, answers)
 
 
 @dataclass(frozen=True)
