@@ -38,6 +38,8 @@ class Report:
     wrong: int = 0
     per_intent: dict[str, dict[str, float]] = field(default_factory=dict)
     confused: list[tuple[str, str, int]] = field(default_factory=list)
+    # confidence band -> [answers given, answers right]: what a confidence figure is worth
+    calibration: dict[str, list[int]] = field(default_factory=dict)
     misses: list[dict[str, Any]] = field(default_factory=list)
 
     def ratios(self) -> dict[str, float]:
@@ -48,10 +50,16 @@ class Report:
             "wrong_answer_rate": self.wrong / self.total if self.total else 0.0,
         }
 
+    def answer_precision(self) -> float:
+        given = sum(n for n, _ in self.calibration.values())
+        return sum(r for _, r in self.calibration.values()) / given if given else 1.0
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "counts": {"total": self.total, "in_scope": self.in_scope, "out_of_scope": self.out_of_scope},
             **{k: round(v, 4) for k, v in self.ratios().items()},
+            "precision_of_answers": round(self.answer_precision(), 4),
+            "calibration": {band: {"answers": n, "right": r} for band, (n, r) in self.calibration.items()},
             "per_intent": self.per_intent,
             "confused_pairs": [{"expected": a, "got": b, "count": n} for a, b, n in self.confused],
             "misses": self.misses,
@@ -94,6 +102,9 @@ def evaluate(matcher: Matcher, items: list[Item], strict: bool = False) -> Repor
         if match.outcome == "answer" and match.intent:
             answered[match.intent] += 1
             answered_right[match.intent] += right
+            band = report.calibration.setdefault(_band(match.confidence), [0, 0])
+            band[0] += 1
+            band[1] += right
         if item.intents:
             report.in_scope += 1
             expected[item.intents[0]] += 1
@@ -122,6 +133,15 @@ def evaluate(matcher: Matcher, items: list[Item], strict: bool = False) -> Repor
                                      "support": expected[intent]}
     report.confused = [(a, b, n) for (a, b), n in confused.most_common(10)]
     return report
+
+
+BANDS = (0.9, 0.75, 0.6, 0.0)
+
+
+def _band(confidence: float) -> str:
+    low = next(b for b in BANDS if confidence >= b)
+    high = {0.9: 1.0, 0.75: 0.9, 0.6: 0.75, 0.0: 0.6}[low]
+    return f"{low:.2f}-{high:.2f}"
 
 
 def _examples_by_text(matcher: Matcher) -> dict[str, list[Origin]]:
@@ -154,6 +174,14 @@ def format_report(report: Report) -> str:
         f"resolved (answer or clarify):  {r['resolved']:.3f}  ({report.resolved}/{report.in_scope})",
         f"out-of-scope rejection:        {r['out_of_scope_rejection']:.3f}  ({report.rejected}/{report.out_of_scope})",
         f"wrong answers (all questions): {r['wrong_answer_rate']:.3f}  ({report.wrong}/{report.total})",
+        f"precision of answers:          {report.answer_precision():.3f}",
+        "",
+        "confidence of answers given -> how often they were right:",
+    ]
+    for band in sorted(report.calibration, reverse=True):
+        given, right = report.calibration[band]
+        lines.append(f"  {band}  {right}/{given} right ({right / given:.2f})")
+    lines += [
         "",
         "per intent (precision of answers / recall / support):",
     ]
