@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError
+from bot.config import ConfigError, apply_dotenv
 from bot.content.load import default_root
 from bot.content.problems import ContentError, Problem
 
@@ -354,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        apply_dotenv()
         return int(args.func(args))
     except (UsageError, ConfigError) as exc:
         print(f"rolebot: {exc}", file=sys.stderr)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
@@ -116,6 +116,20 @@ def read_dotenv(path: Path) -> dict[str, str]:
             value = value[1:-1]
         values[key] = value
     return values
+
+
+def apply_dotenv(path: Path = Path(".env"), environ: MutableMapping[str, str] = os.environ) -> None:
+    """Put `.env`'s settings beneath the real environment, once, at process start.
+
+    Settings is not the only reader: the question log's salt and retention are read where they
+    are used. Applying `.env` here means every reader sees one configuration, and a value set
+    in the real environment still wins. Only listed settings are taken.
+    """
+    if not path.is_file():
+        return
+    for key, value in read_dotenv(path).items():
+        if key in ENV_VARS and key not in environ:
+            environ[key] = value
 
 
 def load_settings(

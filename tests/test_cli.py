@@ -83,3 +83,14 @@ def test_a_malformed_setting_is_one_line_naming_it_and_exit_2(tmp_path: Path) ->
     assert result.returncode == 2
     assert result.stderr.strip() == ("rolebot: ROLEBOT_RETENTION_DAYS must be a positive number "
                                      "of days, not 'ninety'")
+
+
+def test_settings_in_dotenv_reach_every_reader(tmp_path: Path) -> None:
+    """.env is applied beneath the environment, so the question log's settings see it too."""
+    (tmp_path / ".env").write_text("ROLEBOT_RETENTION_DAYS=ninety\n")
+    result = subprocess.run([sys.executable, "-m", "bot", "--content", str(REPO), "chat"],
+                            input="quit\n", capture_output=True, text=True, cwd=tmp_path,
+                            env={k: v for k, v in os.environ.items() if k != "ROLEBOT_RETENTION_DAYS"},
+                            timeout=120)
+    assert result.returncode == 2
+    assert "ROLEBOT_RETENTION_DAYS must be a positive number of days" in result.stderr

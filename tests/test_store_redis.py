@@ -13,7 +13,7 @@ import pytest
 
 from bot.dialogue.state import ConversationKey, ConversationState, FlowState
 from bot.store.base import Feedback, StoreUnavailable
-from bot.store.redis import RedisStore, _redact
+from bot.store.redis import RedisStore
 
 REDIS_URL = os.environ.get("ROLEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -80,5 +80,8 @@ async def test_unreachable_redis_is_a_clear_error() -> None:
         await RedisStore.open("redis://127.0.0.1:1/0")
 
 
-def test_passwords_are_redacted_from_urls() -> None:
-    assert _redact("redis://app:s3cret@redis:6379/0") == "redis://app:***@redis:6379/0"
+async def test_the_unreachable_error_never_shows_the_password() -> None:
+    with pytest.raises(StoreUnavailable) as raised:
+        await RedisStore.open("redis://app:s3cret@127.0.0.1:1/0")
+    assert "redis://app:***@127.0.0.1:1/0" in str(raised.value)
+    assert "s3cret" not in str(raised.value)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -24,9 +25,11 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError, TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT, FieldT
 
+from bot.config import redact_url
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
 from bot.store.retention import PurgeSchedule, retention_s
@@ -38,10 +41,16 @@ FAIL_FAST_S = 2.0
 
 
 class RedisStore:
-    def __init__(self, client: aioredis.Redis, prefix: str = "rolebot:") -> None:
+    def __init__(self, client: aioredis.Redis, prefix: str = "rolebot:",
+                 retention: float | None = None, clock: Callable[[], float] = time.time) -> None:
+        """`retention` in seconds; None reads ROLEBOT_RETENTION_DAYS now, so a malformed value
+        stops start-up instead of silently disabling the hourly purge."""
         self._redis = client
         self._prefix = prefix
         self._failing_until = 0.0  # time.monotonic() before which commands fail at once
+        self._retention_s = retention_s() if retention is None else retention
+        self._clock = clock
+        self._question_purges = PurgeSchedule()
 
     @classmethod
     async def open(cls, url: str, prefix: str = "rolebot:") -> RedisStore:
@@ -57,7 +66,7 @@ class RedisStore:
         store = cls(client, prefix)
         if not await store.ping():
             await client.aclose()
-            raise StoreUnavailable(f"cannot reach Redis at {_redact(url)}")
+            raise StoreUnavailable(f"cannot reach Redis at {redact_url(url)}")
         return store
 
     def _key(self, *parts: str) -> str:
@@ -125,24 +134,22 @@ class RedisStore:
     # `at` then corrects when filtering. Feedback keeps Redis's ids (record_feedback above).
     # Retention: XTRIM MINID when a store first logs, then at most once an hour per process.
 
-    _question_purges: PurgeSchedule | None = None
     FEEDBACK_CLOCK_SLACK_S = 300.0  # feedback ids are Redis time, `at` the bot's: allow skew
 
     async def log_question(self, entry: LoggedQuestion) -> None:
         fields: dict[FieldT, EncodableT] = {k: json.dumps(v) for k, v in asdict(entry).items()}
         key = self._key("questions")
         try:
-            await self._redis.xadd(key, fields, id=f"{max(int(entry.at * 1000), 1)}-*")
-        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-            raise StoreUnavailable(f"Redis unavailable: {exc.__class__.__name__}") from exc
-        except RedisError:  # the id is not above the stream's newest: let Redis pick one
+            await self._call(self._redis.xadd(key, fields, id=f"{max(int(entry.at * 1000), 1)}-*"))
+        except StoreUnavailable as exc:
+            if not isinstance(exc.__cause__, ResponseError):
+                raise
+            # the id is not above the stream's newest (a lagging clock): let Redis pick one
             await self._call(self._redis.xadd(key, fields))
-        if self._question_purges is None:
-            self._question_purges = PurgeSchedule()
-        now = time.time()
+        now = self._clock()
         if self._question_purges.due(now):
             self._question_purges.done(now)
-            await self.purge_before(now - retention_s())
+            await self.purge_before(now - self._retention_s)
 
     async def questions_since(self, t: float) -> list[LoggedQuestion]:
         rows = await self._stream_since(self._key("questions"), t)
@@ -173,16 +180,6 @@ class RedisStore:
                 return rows
             last = page[-1][0]
             start = "(" + (last.decode() if isinstance(last, bytes) else str(last))
-
-
-def _redact(url: str) -> str:
-    """redis://user:secret@host -> redis://user:***@host: passwords never reach a log."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
 
 
 def _decode(kind: Any, fields: dict[bytes, bytes]) -> Any:

@@ -60,7 +60,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 )
             return
         prefix = (
-            "" if argument == "help" else (f"I don't know `/rolefit {escape(argument)[:100]}`.\n")
+            "" if argument == "help" else (f"I don't know `/rolefit {escape(argument[:100])}`.\n")
         )
         await ack(text=prefix + help_text(len(questions)))
 
