@@ -75,7 +75,7 @@ def observe(
     outcome, intent = outcome_of(reply)
     fields: dict[str, object] = {
         "team": place.team,
-        "channel_type": channel_type(place.channel),
+        "channel_type": places.channel_type(place.channel),
         "surface": place.surface,
         "input": "click" if action is not None else "text",
         "intent": intent,
@@ -87,8 +87,3 @@ def observe(
         fields["text"] = text
     turns.info("reply", extra={"fields": fields})
 
-
-def channel_type(channel: object) -> str:
-    """Slack's names for the kind of conversation, read from the id's first letter."""
-    first = str(channel or "")[:1]  # payloads are untrusted: an id may not even be a string
-    return {"D": "im", "G": "group", "C": "channel"}.get(first, "app_home")

@@ -112,10 +112,18 @@ class Outbox:
         return None
 
     async def ephemeral(self, message: dict[str, Any], replace: bool = False) -> bool:
+        return await self._respond(**message, response_type="ephemeral", replace_original=replace)
+
+    async def delete_original(self) -> bool:
+        """Remove the ephemeral message a button was clicked in (after sharing it publicly)."""
+        return await self._respond(delete_original=True)
+
+    async def _respond(self, **kwargs: Any) -> bool:
+        """response_url, with failures logged and counted like every other Slack call."""
         if self.respond is None:
             return False
         try:
-            await self.respond(**message, response_type="ephemeral", replace_original=replace)
+            await self.respond(**kwargs)
             return True
         except (TimeoutError, aiohttp.ClientError, SlackApiError) as exc:
             logger.error("response_url failed: %s", type(exc).__name__)

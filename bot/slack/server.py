@@ -86,9 +86,7 @@ def create_web_app(
         finally:
             # aiohttp has stopped listening and waited for open requests; what remains is
             # the work Bolt started after acking them
-            await app.in_flight.drain(REPLIES_GRACE_S)
-            await session.close()
-            await app.deps.engine.store.close()
+            await release(app, session)
 
     web_app.on_shutdown.append(on_shutdown)
     web_app.cleanup_ctx.append(lifecycle)
@@ -102,6 +100,14 @@ def open_api_session(app: AsyncApp) -> aiohttp.ClientSession:
     session = aiohttp.ClientSession()
     app.client.session = session
     return session
+
+
+async def release(app: SlackApp, session: aiohttp.ClientSession) -> None:
+    """The last steps of any shutdown, in the one safe order: replies still being sent need
+    the API session and may touch the store, so both close only after the drain."""
+    await app.in_flight.drain(REPLIES_GRACE_S)
+    await session.close()
+    await app.deps.engine.store.close()
 
 
 async def warm_up(identity: BotIdentity, app: AsyncApp) -> None:
@@ -224,9 +230,7 @@ async def run_socket(
         logger.info("stopping: closing the Socket Mode connection")
     finally:
         await handler.close_async()  # Slack redelivers unacked envelopes to another connection
-        await app.in_flight.drain(REPLIES_GRACE_S)
-        await session.close()
-        await app.deps.engine.store.close()
+        await release(app, session)
 
 
 def create_socket_handler(settings: Settings, app: AsyncApp) -> AsyncSocketModeHandler:

@@ -58,7 +58,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 ),
             )
         elif place.surface == "ephemeral" and outbox.respond is not None:
-            await outbox.respond(delete_original=True)
+            await outbox.delete_original()
         else:
             await outbox.whisper(place, blocks.plain(f"Shared in <#{target}>."))
 
