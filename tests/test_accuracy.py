@@ -44,3 +44,10 @@ def test_holdout_set_stays_above_its_floor(matcher: Matcher) -> None:
     report = evaluate(matcher, load_items(REPO / "tests" / "data" / "holdout_questions.yml"))
     ratios = report.ratios()
     assert ratios["resolved"] >= 0.95 and ratios["wrong_answer_rate"] <= 0.03, format_report(report)
+
+
+def test_second_batch_stays_above_its_floor(matcher: Matcher) -> None:
+    """Incidental words in one example must not steer answers (see the file's header)."""
+    report = evaluate(matcher, load_items(REPO / "tests" / "data" / "second_batch_questions.yml"))
+    ratios = report.ratios()
+    assert ratios["resolved"] >= 0.95 and ratios["wrong_answer_rate"] <= 0.03, format_report(report)

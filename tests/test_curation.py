@@ -217,9 +217,9 @@ def content(tmp_path: Path) -> Path:
 
 
 GAPS = [
-    asked("cio cto difference in one line", "clarify", "cio_vs_cto", user="a"),
-    asked("cio cto difference in one line", "clarify", "cio_vs_cto", user="b"),
-    asked("cio and cto difference in one line", "clarify", "cio_vs_cto", user="c"),
+    asked("cio plus cto", "clarify", "cio_vs_cto", user="a"),
+    asked("cio plus cto", "clarify", "cio_vs_cto", user="b"),
+    asked("cio plus the cto", "clarify", "cio_vs_cto", user="c"),
     asked("what does a coo do", "fallback", "cio_role"),  # no domain term: never proposed
     asked("cio responsibilities", "fallback", "cio_role"),  # already an example
     asked("what does a cio do", "answer", "cio_role"),  # answered: not a gap
@@ -234,7 +234,7 @@ def test_suggest_prints_a_diff_and_changes_nothing(
     assert main(["--content", str(content), "suggest"]) == 0
     out, err = capsys.readouterr()
     assert "--- a/intents/cio_vs_cto.yml\n+++ b/intents/cio_vs_cto.yml\n" in out
-    assert '+  - "cio cto difference in one line"\n' in out
+    assert '+  - "cio plus cto"\n' in out
     assert out.count("\n+  - ") == 1
     assert "'what does a coo do': names no technology-leadership term" in err
     assert "'cio responsibilities': normalises to an existing example at intents/cio_role.yml:" in err
@@ -248,10 +248,10 @@ def test_suggest_apply_appends_the_example_after_the_last_one_and_validates(
     path = content / "intents" / "cio_vs_cto.yml"
     before = path.read_text()
     assert main(["--content", str(content), "suggest", "--apply"]) == 0
-    assert "applied: intents/cio_vs_cto.yml: cio_vs_cto + 'cio cto difference in one line'" in (
+    assert "applied: intents/cio_vs_cto.yml: cio_vs_cto + 'cio plus cto'" in (
         capsys.readouterr().out)
     after = path.read_text()
-    assert after == before + '  - "cio cto difference in one line"\n'
+    assert after == before + '  - "cio plus cto"\n'
     _, problems = validate_content(content)
     assert not [p for p in problems if p.level == "error"]
     # the gap is closed: asking again proposes nothing

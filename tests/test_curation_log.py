@@ -67,7 +67,7 @@ async def test_no_raw_user_id_and_no_raw_text_reach_the_log(
 async def test_clarified_and_unanswered_questions_log_their_best_intent_only(
     engine: Engine, store: MemoryStore
 ) -> None:
-    assert isinstance(await engine.handle(Turn(ALICE, "cio cto difference in one line")), Clarify)
+    assert isinstance(await engine.handle(Turn(ALICE, "cio plus cto")), Clarify)
     assert isinstance(await engine.handle(Turn(ALICE, "what does a coo do")), Fallback)
     clarified, unanswered = await logged(store)
     assert (clarified.outcome, clarified.intent, clarified.best) == ("clarify", None, "cio_vs_cto")
@@ -78,11 +78,11 @@ async def test_clarified_and_unanswered_questions_log_their_best_intent_only(
 async def test_clicks_picked_suggestions_and_empty_text_are_not_logged(
     engine: Engine, store: MemoryStore
 ) -> None:
-    await engine.handle(Turn(ALICE, "cio cto difference in one line"))
+    await engine.handle(Turn(ALICE, "cio plus cto"))
     await engine.handle(Turn(ALICE, "1"))  # picks the first "did you mean"
     await engine.handle(Turn(ALICE, action=Action("show_intent", "cto_role")))
     await engine.handle(Turn(ALICE, ":wave:"))
-    assert [q.question for q in await logged(store)] == ["cio cto difference in one line"]
+    assert [q.question for q in await logged(store)] == ["cio plus cto"]
 
 
 async def test_the_salt_comes_from_the_environment_and_changes_every_hash() -> None:
