@@ -60,3 +60,8 @@ def unpack(raw: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def text(action: dict[str, Any], key: str) -> str:
+    """The string field `key` of a button's packed value; "" when it is missing or empty."""
+    return str(unpack(action.get("value")).get(key) or "")

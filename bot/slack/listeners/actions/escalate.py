@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import blocks, ids, places
+from bot.slack import blocks, ids
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
-from bot.slack.outbox import ApiErrors, call, for_request
+from bot.slack.listeners.actions import on_click
+from bot.slack.outbox import ApiErrors, Outbox, call
 from bot.slack.places import Place
 
 
@@ -30,35 +31,29 @@ async def where_asked(client: AsyncWebClient, place: Place, errors: ApiErrors | 
     return "a direct message"
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_escalate(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        experts = deps.settings.escalation_channel
-        question = " ".join(str(ids.unpack(action.get("value")).get("q") or "").split())
-        place = places.from_action(body)
-        outbox = for_request(client, respond, body, deps.metrics)
-        if not experts or not question:
-            return
-        origin = await where_asked(client, place, deps.metrics)
-        text = (
-            f"*A question for the experts* from <@{place.user}>, asked in {origin}:\n"
-            f">{escape(question)}"
-        )
-        posted = await outbox.post(experts, blocks.plain(text), apologise=False)
-        await outbox.whisper(
-            place,
-            blocks.plain(
-                f"I've passed your question to the experts in <#{experts}>; "
-                "someone will get back to you."
-                if posted
-                else "Sorry, I couldn't reach the experts just now. Please try again later."
-            ),
-        )
+async def on_escalate(
+    deps: Deps, outbox: Outbox, place: Place, action: dict[str, Any], body: dict[str, Any]
+) -> None:
+    experts = deps.settings.escalation_channel
+    question = " ".join(ids.text(action, "q").split())
+    if not experts or not question:
+        return
+    origin = await where_asked(outbox.client, place, deps.metrics)
+    text = (
+        f"*A question for the experts* from <@{place.user}>, asked in {origin}:\n"
+        f">{escape(question)}"
+    )
+    posted = await outbox.post(experts, blocks.plain(text), apologise=False)
+    await outbox.whisper(
+        place,
+        blocks.plain(
+            f"I've passed your question to the experts in <#{experts}>; "
+            "someone will get back to you."
+            if posted
+            else "Sorry, I couldn't reach the experts just now. Please try again later."
+        ),
+    )
 
-    app.action(ids.ESCALATE)(on_escalate)
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    app.action(ids.ESCALATE)(on_click(deps, on_escalate))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.async_app import AsyncApp
 
-from bot.slack import blocks, ids, places
+from bot.slack import blocks, ids
 from bot.slack.deps import Deps
-from bot.slack.outbox import for_request
+from bot.slack.listeners.actions import on_click
+from bot.slack.outbox import Outbox
+from bot.slack.places import Place
 from bot.store.base import StoreUnavailable
 
 logger = logging.getLogger("bot.slack")
@@ -26,52 +27,41 @@ NOT_RECORDED = (
 )
 
 
+async def on_feedback(
+    deps: Deps, outbox: Outbox, place: Place, action: dict[str, Any], body: dict[str, Any]
+) -> None:
+    intent = ids.text(action, "i")
+    if not intent:
+        return
+    helpful = action.get("action_id") == ids.FEEDBACK_UP
+    thanks = THANKS_UP if helpful else THANKS_DOWN
+    try:
+        await deps.engine.feedback(place.key, intent, ids.text(action, "q"), helpful)
+    except StoreUnavailable as exc:
+        # one lost vote is not worth an error message; say so honestly and carry on
+        logger.warning("feedback on %s not recorded: %s", intent, exc)
+        thanks = NOT_RECORDED
+    await outbox.whisper(place, blocks.plain(thanks))
+
+
+async def on_why(
+    deps: Deps, outbox: Outbox, place: Place, action: dict[str, Any], body: dict[str, Any]
+) -> None:
+    question = ids.text(action, "q")
+    match = deps.engine.match(question)
+    message = blocks.why_this_answer(
+        question,
+        match.evidence,
+        match.confidence,
+        match.runner_up,
+        match.runner_up_score,
+        match.reason,
+    )
+    await outbox.whisper(place, message)
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_feedback(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        value = ids.unpack(action.get("value"))
-        intent = str(value.get("i") or "")
-        if not intent:
-            return
-        helpful = action.get("action_id") == ids.FEEDBACK_UP
-        place = places.from_action(body)
-        thanks = THANKS_UP if helpful else THANKS_DOWN
-        try:
-            await deps.engine.feedback(place.key, intent, str(value.get("q") or ""), helpful)
-        except StoreUnavailable as exc:
-            # one lost vote is not worth an error message; say so honestly and carry on
-            logger.warning("feedback on %s not recorded: %s", intent, exc)
-            thanks = NOT_RECORDED
-        await for_request(client, respond, body, deps.metrics).whisper(place, blocks.plain(thanks))
-
-    async def on_why(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        question = str(ids.unpack(action.get("value")).get("q") or "")
-        match = deps.engine.match(question)
-        message = blocks.why_this_answer(
-            question,
-            match.evidence,
-            match.confidence,
-            match.runner_up,
-            match.runner_up_score,
-            match.reason,
-        )
-        await for_request(client, respond, body, deps.metrics).whisper(
-            places.from_action(body), message
-        )
-
-    app.action(ids.FEEDBACK_UP)(on_feedback)
-    app.action(ids.FEEDBACK_DOWN)(on_feedback)
-    app.action(ids.WHY_ANSWER)(on_why)
+    feedback = on_click(deps, on_feedback)
+    app.action(ids.FEEDBACK_UP)(feedback)
+    app.action(ids.FEEDBACK_DOWN)(feedback)
+    app.action(ids.WHY_ANSWER)(on_click(deps, on_why))

@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.async_app import AsyncApp
 
 from bot.dialogue.turn import Action, ActionKind
 from bot.slack import blocks, ids, places
 from bot.slack.converse import converse
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
-from bot.slack.outbox import Outbox, for_request
+from bot.slack.listeners.actions import on_click
+from bot.slack.outbox import Outbox
 from bot.slack.places import Place
 
 STEP_KINDS: dict[str, ActionKind] = {
@@ -56,47 +56,40 @@ async def in_dm(outbox: Outbox, place: Place) -> Place | None:
     return places.dm(place.team, place.user, channel)
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_start(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        outbox = for_request(client, respond, body, deps.metrics)
-        place: Place | None = places.from_action(body)
-        if place is not None and not place.in_chat:
-            place = await in_dm(outbox, place)
-        if place is not None:
-            await converse(deps, outbox, place, action=Action("flow_start"))
+async def on_start(
+    deps: Deps, outbox: Outbox, place: Place, action: dict[str, Any], body: dict[str, Any]
+) -> None:
+    where: Place | None = place
+    if not place.in_chat:
+        where = await in_dm(outbox, place)
+    if where is not None:
+        await converse(deps, outbox, where, action=Action("flow_start"))
 
-    async def on_step(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        found = _STEP.match(str(action.get("action_id", "")))
-        if found is None:
-            return
-        kind = STEP_KINDS[found.group(1)]
-        outbox = for_request(client, respond, body, deps.metrics)
-        place = places.from_action(body)
-        message = body.get("message") or {}
-        note = chosen_note(kind, action)
-        if place.in_chat and place.channel and place.message_ts and note and message.get("blocks"):
-            await outbox.update(
-                place.channel,
-                place.message_ts,
-                {
-                    "text": message.get("text") or "Role-fit assessment",
-                    "blocks": blocks.answered(message["blocks"], note),
-                },
-            )
-        replace = place.surface == "ephemeral" and kind != "flow_why"
-        await converse(
-            deps, outbox, place, action=Action(kind, str(action.get("value", ""))), replace=replace
+
+async def on_step(
+    deps: Deps, outbox: Outbox, place: Place, action: dict[str, Any], body: dict[str, Any]
+) -> None:
+    found = _STEP.match(str(action.get("action_id", "")))
+    if found is None:
+        return
+    kind = STEP_KINDS[found.group(1)]
+    message = body.get("message") or {}
+    note = chosen_note(kind, action)
+    if place.in_chat and place.channel and place.message_ts and note and message.get("blocks"):
+        await outbox.update(
+            place.channel,
+            place.message_ts,
+            {
+                "text": message.get("text") or "Role-fit assessment",
+                "blocks": blocks.answered(message["blocks"], note),
+            },
         )
+    replace = place.surface == "ephemeral" and kind != "flow_why"
+    await converse(
+        deps, outbox, place, action=Action(kind, str(action.get("value", ""))), replace=replace
+    )
 
-    app.action(ids.prefixed(ids.FLOW_START))(on_start)
-    app.action(_STEP)(on_step)
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    app.action(ids.prefixed(ids.FLOW_START))(on_click(deps, on_start))
+    app.action(_STEP)(on_click(deps, on_step))

@@ -10,56 +10,49 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.async_app import AsyncApp
 
 from bot.dialogue.replies import Reply
-from bot.slack import assessment, blocks, ids, places
+from bot.slack import assessment, blocks, ids
 from bot.slack.blocks import render
 from bot.slack.deps import Deps
-from bot.slack.outbox import for_request
+from bot.slack.listeners.actions import on_click
+from bot.slack.outbox import Outbox
+from bot.slack.places import Place
 
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]+$")
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_share(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        place = places.from_action(body)
-        outbox = for_request(client, respond, body, deps.metrics)
-        value = ids.unpack(action.get("value"))
-        reply: Reply | None
-        if isinstance(value.get("a"), dict):
-            target = str(value.get("c") or place.channel or "")
-            reply = assessment.result_for(
-                deps.engine, {str(k): str(v) for k, v in value["a"].items()}
-            )
-        else:
-            target = place.channel or ""
-            reply = deps.engine.answer_for(str(value.get("i") or ""), str(value.get("q") or ""))
-        if reply is None or not _CHANNEL.match(target):
-            await outbox.whisper(place, blocks.plain("Sorry, I can't share that any more."))
-            return
-        posted = await outbox.post(
-            target, render(reply, deps.options(shared_by=place.user)), apologise=False
+async def on_share(
+    deps: Deps, outbox: Outbox, place: Place, action: dict[str, Any], body: dict[str, Any]
+) -> None:
+    value = ids.unpack(action.get("value"))
+    reply: Reply | None
+    if isinstance(value.get("a"), dict):
+        target = str(value.get("c") or place.channel or "")
+        reply = assessment.result_for(deps.engine, {str(k): str(v) for k, v in value["a"].items()})
+    else:
+        target = place.channel or ""
+        reply = deps.engine.answer_for(str(value.get("i") or ""), str(value.get("q") or ""))
+    if reply is None or not _CHANNEL.match(target):
+        await outbox.whisper(place, blocks.plain("Sorry, I can't share that any more."))
+        return
+    posted = await outbox.post(
+        target, render(reply, deps.options(shared_by=place.user)), apologise=False
+    )
+    if posted is None:
+        await outbox.whisper(
+            place,
+            blocks.plain(
+                f"I couldn't post in <#{target}>. If it is a private channel, add me with "
+                "`/invite @rolebot` and try again."
+            ),
         )
-        if posted is None:
-            await outbox.whisper(
-                place,
-                blocks.plain(
-                    f"I couldn't post in <#{target}>. If it is a private channel, add me with "
-                    "`/invite @rolebot` and try again."
-                ),
-            )
-        elif place.surface == "ephemeral" and outbox.respond is not None:
-            await outbox.delete_original()
-        else:
-            await outbox.whisper(place, blocks.plain(f"Shared in <#{target}>."))
+    elif place.surface == "ephemeral" and outbox.respond is not None:
+        await outbox.delete_original()
+    else:
+        await outbox.whisper(place, blocks.plain(f"Shared in <#{target}>."))
 
-    app.action(ids.SHARE)(on_share)
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    app.action(ids.SHARE)(on_click(deps, on_share))
