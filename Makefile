@@ -19,6 +19,7 @@ chat: install
 
 test: install
 	@$(BIN)/rolebot validate $(if $(wildcard ../shared/seeds),--sources-dir ../shared/seeds)
+	@$(BIN)/mypy
 	@$(BIN)/python -m pytest -q
 
 validate: install

@@ -7,6 +7,7 @@ something on any machine, however busy.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 import statistics
 import string
 import time
@@ -28,7 +29,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return p50 * 1000, p99 * 1000  # ms
 
 
-def _time_each(fn, questions: list[str], rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+def _time_each(fn: Callable[[str], object], questions: list[str], rounds: int) -> list[float]:
     samples = []
     for _ in range(rounds):
         for q in questions:

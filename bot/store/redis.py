@@ -99,7 +99,7 @@ class RedisStore:
         return bool(created)
 
     async def record_feedback(self, feedback: Feedback) -> None:
-        fields = {k: json.dumps(v) for k, v in asdict(feedback).items()}
+        fields: dict[FieldT, EncodableT] = {k: json.dumps(v) for k, v in asdict(feedback).items()}
         await self._call(self._redis.xadd(self._key("feedback"), fields, maxlen=STREAM_CAP,
                                           approximate=True))
 
