@@ -91,3 +91,9 @@ def test_leave_one_out_excludes_the_example_itself() -> None:
 def test_out_of_scope_questions_sharing_our_words_fall_back(matcher: Matcher, question: str) -> None:
     """The issue's own examples, on the shipped content: they share words with our topics."""
     assert matcher.match(question).outcome == "fallback"
+
+
+def test_small_talk_that_explains_little_of_the_question_is_not_answered(matcher: Matcher) -> None:
+    m = matcher.match("can you help me write an email")
+    assert m.outcome != "answer"
+    assert "small talk explains only" in m.reason

@@ -40,6 +40,8 @@ tests/data/labeled_questions.yml, then checked on the dev set)
               a knowledge intent, the question names the domain (a keyword of some
               knowledge intent: cio, cto, outsourcing, vendor ...). Without a domain word,
               "what does a CMO do" shares only "what does a ... do" with us and falls back.
+              Small talk (greeting, thanks, help ...) needs no domain word, but without one it
+              must explain at least SMALL_TALK_COVERED_AT of the question.
     clarify   confidence >= CLARIFY_AT but not an answer: offer the top 2-3 intents. A question
               with no domain word is offered its best intent only when nearly verbatim
               (>= UNDOMAINED_CLARIFY_AT, and explaining >= UNDOMAINED_COVERED_AT of the
@@ -73,6 +75,7 @@ class Thresholds:
     # a question with no domain word is never answered; offered as "did you mean" only above this
     undomained_clarify_at: float = 0.7
     undomained_covered_at: float = 0.8
+    small_talk_covered_at: float = 0.5
     # an example naming only other roles than the question does (cio vs cto) is scored down
     role_mismatch: float = 0.6
     max_suggestions: int = 3
@@ -340,14 +343,21 @@ class Matcher:
                 return result("clarify", "the question names no technology-leadership term",
                               suggestions=(top.intent,))
             return result("fallback", "the question names no technology-leadership term")
-        if top.score >= t.answer_at and top.score - runner_score >= t.margin:
+        # Small talk needs no domain word, but it must explain at least half the question:
+        # "can you help me write an email" is not a request for the help topic.
+        small_talk_unexplained = (not in_domain and self.kind(top.intent) == "conversation"
+                                  and top.covered < t.small_talk_covered_at)
+        if top.score >= t.answer_at and top.score - runner_score >= t.margin and not small_talk_unexplained:
             return result("answer", f"score {top.score:.2f}, {top.score - runner_score:.2f} ahead of the runner-up", top.intent)
         offered = tuple(
             c.intent
             for c in candidates[: t.max_suggestions]
             if c.score >= t.clarify_at and top.score - c.score <= t.suggestion_window and allowed(c)
         )
-        if top.score >= t.answer_at:
+        if small_talk_unexplained and top.score - runner_score >= t.margin:
+            reason = (f"small talk explains only {top.covered:.0%} of the question "
+                      f"(needs {t.small_talk_covered_at:.0%})")
+        elif top.score >= t.answer_at:
             reason = f"runner-up {runner.intent if runner else '-'} is within {t.margin} of {top.intent}"
         else:
             reason = f"best score {top.score:.2f} is below {t.answer_at}"
