@@ -10,9 +10,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from bot.content.fields import check_fields, read_yaml, text_items
 from bot.content.model import Citation, Content, Example, Intent, Origin, Response, Source
 from bot.content.problems import Problem
-from bot.content.yamlsrc import LineDict, LineList, parse
+from bot.content.yamlsrc import LineDict, LineList
 
 INTENT_FIELDS = {"id": True, "description": True, "examples": True, "keywords": False, "kind": False}
 RESPONSE_FIELDS = {
@@ -78,37 +79,9 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> Any:
-    name = _rel(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, 1, f"cannot read file: {exc}"))
-        return None
-    tree, yaml_problems = parse(text)
-    problems.extend(Problem(name, p.line, p.message) for p in yaml_problems)
-    if tree is None and not yaml_problems:
-        problems.append(Problem(name, 1, "file is empty"))
+    tree, found = read_yaml(path, _rel(path, root))
+    problems.extend(found)
     return tree
-
-
-def _check_fields(
-    tree: Any, spec: dict[str, bool], file: str, what: str, problems: list[Problem], line: int = 1
-) -> bool:
-    if not isinstance(tree, LineDict):
-        problems.append(Problem(file, getattr(tree, "line", line), f"{what} must be a mapping of fields"))
-        return False
-    for key in tree:
-        if key not in spec:
-            allowed = ", ".join(spec)
-            problems.append(
-                Problem(file, tree.line_of(key), f"unknown field '{key}' in {what} (allowed: {allowed})")
-            )
-    ok = True
-    for key, required in spec.items():
-        if required and key not in tree:
-            problems.append(Problem(file, tree.line, f"{what} is missing required field '{key}'"))
-            ok = False
-    return ok
 
 
 def _text(tree: LineDict, key: str, file: str, problems: list[Problem], what: str) -> str:
@@ -122,25 +95,11 @@ def _text(tree: LineDict, key: str, file: str, problems: list[Problem], what: st
 
 
 def _strings(tree: LineDict, key: str, file: str, problems: list[Problem]) -> list[tuple[str, int]]:
-    value = tree.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, LineList):
-        problems.append(Problem(file, tree.line_of(key), f"'{key}' must be a list"))
-        return []
-    out = []
-    for index, item in enumerate(value):
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
-            item = str(item)
-        if not isinstance(item, str) or not item.strip():
-            problems.append(Problem(file, value.line_of(index), f"'{key}' item must be non-empty text"))
-            continue
-        out.append((item.strip(), value.line_of(index)))
-    return out
+    return text_items(tree.get(key), tree.line_of(key), f"'{key}'", file, problems)
 
 
 def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
-    if not _check_fields(tree, INTENT_FIELDS, file, "intent", problems):
+    if not check_fields(tree, INTENT_FIELDS, file, "intent", problems):
         return None
     intent_id = _text(tree, "id", file, problems, "intent")
     kind = tree.get("kind", "knowledge")
@@ -164,7 +123,7 @@ def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
 
 
 def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
-    if not _check_fields(tree, RESPONSE_FIELDS, file, "response", problems):
+    if not check_fields(tree, RESPONSE_FIELDS, file, "response", problems):
         return None
     citations: list[Citation] = []
     raw = tree.get("citations")
@@ -172,7 +131,7 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
         problems.append(Problem(file, tree.line_of("citations"), "'citations' must be a list"))
     for index, item in enumerate(raw or []):
         line = raw.line_of(index)
-        if not _check_fields(item, CITATION_FIELDS, file, "citation", problems, line):
+        if not check_fields(item, CITATION_FIELDS, file, "citation", problems, line):
             continue
         quote = item.get("quote")
         source = item.get("source")
@@ -211,7 +170,7 @@ def _sources(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
     out = []
     items = tree["sources"]
     for index, item in enumerate(items):
-        if not _check_fields(item, SOURCE_FIELDS, file, "source", problems, items.line_of(index)):
+        if not check_fields(item, SOURCE_FIELDS, file, "source", problems, items.line_of(index)):
             continue
         url = item.get("url")
         out.append(

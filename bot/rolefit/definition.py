@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.content.fields import check_fields, read_yaml, text_items
 from bot.content.problems import Problem
-from bot.content.yamlsrc import LineDict, LineList, parse
+from bot.content.yamlsrc import LineDict, LineList
 from bot.rolefit.model import RECOMMENDATIONS, Option, Question, QuoteRef, Reason, Recommendation
 
 # Question ids and option values are fixed: Slack buttons, saved results and the decision table
@@ -333,7 +334,7 @@ class SourceEntry:
 
 def read_sources(path: Path) -> tuple[dict[str, SourceEntry], list[Problem]]:
     name = _display(path)
-    tree, problems = _read_yaml(path, name)
+    tree, problems = read_yaml(path, name)
     if tree is None:
         return {}, problems
     items = tree.get("sources") if isinstance(tree, LineDict) else None
@@ -343,7 +344,7 @@ def read_sources(path: Path) -> tuple[dict[str, SourceEntry], list[Problem]]:
     entries: dict[str, SourceEntry] = {}
     for index, item in enumerate(items):
         line = items.line_of(index)
-        if not _fields(item, _SOURCE_FIELDS, name, "source", problems, line):
+        if not check_fields(item, _SOURCE_FIELDS, name, "source", problems, line):
             continue
         source_id = item.get("id")
         if isinstance(source_id, str) and source_id.strip():
@@ -398,7 +399,7 @@ def load_rolefit(
     else:
         source_ids = frozenset(sources)
     name = _display(path)
-    tree, yaml_problems = _read_yaml(path, name)
+    tree, yaml_problems = read_yaml(path, name)
     problems += yaml_problems
     if tree is None:
         return None, problems
@@ -416,38 +417,6 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, 1, f"cannot read file: {exc}")]
-    tree, yaml_problems = parse(text)
-    problems = [Problem(name, p.line, p.message) for p in yaml_problems]
-    if tree is None and not yaml_problems:
-        problems.append(Problem(name, 1, "file is empty"))
-    return tree, problems
-
-
-def _fields(tree: Any, spec: dict[str, bool], file: str, what: str, problems: list[Problem],
-            line: int) -> bool:
-    """Report unknown and missing fields; False if `tree` is unusable."""
-    if not isinstance(tree, LineDict):
-        problems.append(Problem(file, getattr(tree, "line", line),
-                                f"{what} must be a mapping of fields"))
-        return False
-    ok = True
-    for key in tree:
-        if key not in spec:
-            allowed = ", ".join(spec)
-            problems.append(Problem(file, tree.line_of(key),
-                                    f"unknown field '{key}' in {what} (allowed: {allowed})"))
-    for key, required in spec.items():
-        if required and key not in tree:
-            problems.append(Problem(file, tree.line, f"{what} is missing required field '{key}'"))
-            ok = False
-    return ok
-
-
 class _Loader:
     """One pass over the parsed file; collects problems instead of stopping at the first."""
 
@@ -462,7 +431,7 @@ class _Loader:
         self.problems.append(Problem(self.file, line, message))
 
     def load(self, tree: Any) -> RoleFit | None:
-        _fields(tree, _TOP_FIELDS, self.file, "the assessment", self.problems, 1)
+        check_fields(tree, _TOP_FIELDS, self.file, "the assessment", self.problems, 1)
         if not isinstance(tree, LineDict):
             return None
         # each section is checked even when another is missing: one pass, every problem
@@ -497,20 +466,7 @@ class _Loader:
                                    f"(allowed: {', '.join(sorted(allowed))})")
 
     def strings(self, value: Any, line: int, what: str) -> list[tuple[str, int]]:
-        if value is None:
-            return []
-        if not isinstance(value, LineList):
-            self.problem(line, f"{what} must be a list")
-            return []
-        out = []
-        for index, item in enumerate(value):
-            if isinstance(item, int | float) and not isinstance(item, bool):
-                item = str(item)
-            if not isinstance(item, str) or not item.strip():
-                self.problem(value.line_of(index), f"{what} item must be non-empty text")
-                continue
-            out.append((item.strip(), value.line_of(index)))
-        return out
+        return text_items(value, line, what, self.file, self.problems)
 
     def citations(self, value: Any, line: int) -> tuple[QuoteRef, ...]:
         if value is None:
@@ -520,7 +476,7 @@ class _Loader:
             return ()
         refs = []
         for index, item in enumerate(value):
-            if not _fields(item, _CITATION_FIELDS, self.file, "citation", self.problems,
+            if not check_fields(item, _CITATION_FIELDS, self.file, "citation", self.problems,
                            value.line_of(index)):
                 continue
             source, quote = item.get("source"), item.get("quote")
@@ -592,7 +548,7 @@ class _Loader:
         return tuple(self.questions.values())
 
     def load_question(self, item: Any, line: int) -> Question | None:
-        if not _fields(item, _QUESTION_FIELDS, self.file, "question", self.problems, line):
+        if not check_fields(item, _QUESTION_FIELDS, self.file, "question", self.problems, line):
             return None
         question_id = item.get("id")
         if question_id not in FIXED_QUESTIONS:
@@ -618,7 +574,7 @@ class _Loader:
         options: list[Option] = []
         for index, item in enumerate(value):
             item_line = value.line_of(index)
-            if not _fields(item, _OPTION_FIELDS, self.file, "option", self.problems, item_line):
+            if not check_fields(item, _OPTION_FIELDS, self.file, "option", self.problems, item_line):
                 continue
             option_value = item.get("value")
             if option_value not in allowed:
@@ -683,7 +639,7 @@ class _Loader:
                     self.problem(item_line, f"unknown option '{option_value}' for {question_id} "
                                             f"(allowed: {', '.join(allowed)})")
                     continue
-                if not _fields(item, _REASON_FIELDS, self.file, "reason", self.problems, item_line):
+                if not check_fields(item, _REASON_FIELDS, self.file, "reason", self.problems, item_line):
                     continue
                 text = self.text(item, "text", f"reason {question_id}={option_value}")
                 self.template(text, item.line_of("text"), allow_answer=False)
@@ -707,7 +663,7 @@ class _Loader:
                 self.problem(kind_line, f"unknown recommendation kind '{kind}' "
                                         f"(kinds: {', '.join(RECOMMENDATIONS)})")
                 continue
-            if not _fields(item, _OUTCOME_FIELDS, self.file, f"recommendation {kind}",
+            if not check_fields(item, _OUTCOME_FIELDS, self.file, f"recommendation {kind}",
                            self.problems, kind_line):
                 continue
             followups = self.strings(item.get("followups"), item.line_of("followups"),
@@ -746,7 +702,7 @@ class _Loader:
 
     def load_rule(self, item: Any, line: int,
                   reasons: Mapping[tuple[str, str], AnswerReason]) -> Rule | None:
-        if not _fields(item, _RULE_FIELDS, self.file, "rule", self.problems, line):
+        if not check_fields(item, _RULE_FIELDS, self.file, "rule", self.problems, line):
             return None
         rule_id = self.text(item, "id", "rule") or f"line {line}"
         when = self.conditions(item.get("when"), item.line_of("when"))
@@ -789,7 +745,7 @@ class _Loader:
                         break
                 items.append(RationaleItem(entry))
                 continue
-            if not _fields(entry, _RATIONALE_FIELDS, self.file, "rationale item", self.problems,
+            if not check_fields(entry, _RATIONALE_FIELDS, self.file, "rationale item", self.problems,
                            entry_line):
                 continue
             about = entry.get("about")
@@ -811,7 +767,7 @@ class _Loader:
         notes: list[Note] = []
         for index, item in enumerate(value):
             item_line = value.line_of(index)
-            if not _fields(item, _NOTE_FIELDS, self.file, "note", self.problems, item_line):
+            if not check_fields(item, _NOTE_FIELDS, self.file, "note", self.problems, item_line):
                 continue
             note_id = self.text(item, "id", "note") or f"line {item_line}"
             if any(n.id == note_id for n in notes):
