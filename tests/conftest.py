@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from bot.content.load import default_root
 from bot.content.model import Content
 from bot.content.validate import validate_content
 from bot.nlu.matcher import Matcher
+from tests.slack.standin import SlackStandIn
 
 REPO = default_root()
 SHARED = REPO.parent / "shared"
@@ -27,6 +28,15 @@ def shipped() -> Content:
 @pytest.fixture(scope="session")
 def matcher(shipped: Content) -> Matcher:
     return Matcher(shipped.intents, shipped.domain_terms)
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[SlackStandIn]:
+    """The local stand-in for Slack's Web API (and Socket Mode), on a free loopback port."""
+    stand_in = SlackStandIn()
+    await stand_in.start()
+    yield stand_in
+    await stand_in.stop()
 
 
 WriteTree = Callable[[dict[str, str]], Path]

@@ -185,14 +185,6 @@ async def disposable_redis() -> AsyncIterator[DisposableRedis]:
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[SlackStandIn]:
-    stand_in = SlackStandIn()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.stop()
-
-
-@pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session

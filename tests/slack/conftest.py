@@ -419,14 +419,6 @@ class SlackSender:
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[SlackStandIn]:
-    stand_in = SlackStandIn()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.stop()
-
-
-@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "rolebot.sqlite3"
 
