@@ -97,3 +97,8 @@ def test_small_talk_that_explains_little_of_the_question_is_not_answered(matcher
     m = matcher.match("can you help me write an email")
     assert m.outcome != "answer"
     assert "small talk explains only" in m.reason
+
+
+def test_normalized_is_what_match_reads() -> None:
+    for text in ["Who ownes outsorcing?", "CIO vs C.T.O.", "", "🙂 ok"]:
+        assert small().normalized(text) == small().match(text).normalized

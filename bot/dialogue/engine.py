@@ -86,7 +86,7 @@ class Engine:
                        reason: str = "") -> None:
         """Record a vote under the user's hash, linked to the logged question it is about."""
         hashed = user_hash(key.team, key.user, self.settings.hash_salt)
-        normalized = self.matcher.match(question).normalized if question.strip() else ""
+        normalized = self.matcher.normalized(question) if question.strip() else ""
         linked = question_id(key.team, hashed, normalized) if normalized else ""
         await self.store.record_feedback(
             Feedback(key.team, hashed, intent, question, helpful, self.clock(), reason, linked)

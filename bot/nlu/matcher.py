@@ -207,6 +207,12 @@ class Matcher:
         candidates = self._rank(surface, exclude, limit=self.thresholds.max_suggestions + 1)
         return self._decide(text, normalized, surface, candidates, tuple(corrections))
 
+    def normalized(self, text: str) -> str:
+        """The question as `match` reads it (normalised, misspellings corrected), unscored:
+        what the question log keys on."""
+        surface, _ = self._correct(words(text))
+        return " ".join(surface)
+
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         surface, _ = self._correct(words(text))
         return self._rank(surface, (), limit)
