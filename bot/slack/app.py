@@ -126,7 +126,7 @@ def _first_delivery_only(deps: Deps) -> Any:
 
 def _on_error(metrics: Metrics) -> Any:
     async def on_error(
-        error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: Any, context: Any
+        error: Exception, body: dict[str, Any], client: AsyncWebClient, context: Any
     ) -> None:
         """A listener raised: log what failed (no payload, no token) and apologise if we can."""
         logger.error(
@@ -136,7 +136,7 @@ def _on_error(metrics: Metrics) -> Any:
             exc_info=(type(error), error, error.__traceback__),
         )
         if context.get("response_url"):
-            await Outbox(client, respond, metrics).ephemeral({"text": APOLOGY})
+            await Outbox(client, context["response_url"], metrics).ephemeral({"text": APOLOGY})
             return
         event = body.get("event") or {}
         channel = event.get("channel")

@@ -10,6 +10,7 @@ delivered. Listeners call `deliver(place, message)` and never talk to the client
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import blocks
 from bot.slack.places import Place
@@ -24,8 +26,6 @@ from bot.slack.places import Place
 logger = logging.getLogger("bot.slack")
 
 APOLOGY = "Sorry, something went wrong on my side while answering. Please try again in a minute."
-
-Respond = Callable[..., Awaitable[Any]]
 
 
 class ApiErrors(Protocol):
@@ -56,7 +56,7 @@ class Outbox:
     """The replies of one request: the per-request client plus response_url when there is one."""
 
     client: AsyncWebClient
-    respond: Respond | None = None
+    response_url: str | None = None
     errors: ApiErrors | None = None
 
     async def deliver(
@@ -119,17 +119,36 @@ class Outbox:
         return await self._respond(delete_original=True)
 
     async def _respond(self, **kwargs: Any) -> bool:
-        """response_url, with failures logged and counted like every other Slack call."""
-        if self.respond is None:
+        """response_url, with failures logged and counted like every other Slack call.
+
+        Not Bolt's `respond`: that opens a new HTTP session, so a new TCP (and TLS) connection,
+        for every reply. This goes through the Web API client's session, timeout and retry
+        policy. A refused post (an expired or used-up URL) is a failure too, so `whisper`
+        falls back to chat.postEphemeral rather than losing the reply.
+        """
+        if not self.response_url:
             return False
+        webhook = AsyncWebhookClient(
+            self.response_url,
+            timeout=self.client.timeout,
+            ssl=self.client.ssl,
+            proxy=self.client.proxy,
+            session=self.client.session,
+            retry_handlers=self.client.retry_handlers,
+        )
         try:
-            await self.respond(**kwargs)
-            return True
-        except (TimeoutError, aiohttp.ClientError, SlackApiError) as exc:
-            logger.error("response_url failed: %s", type(exc).__name__)
-            if self.errors is not None:
-                self.errors.slack_api_error("response_url", type(exc).__name__)
-            return False
+            sent = await webhook.send_dict(kwargs)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            code = type(exc).__name__
+        else:
+            if sent.status_code < 400:
+                return True
+            body = (sent.body or "").strip()
+            code = body if re.fullmatch(r"[a-z_]{1,64}", body) else f"HTTP {sent.status_code}"
+        logger.error("response_url failed: %s", code)
+        if self.errors is not None:
+            self.errors.slack_api_error("response_url", code)
+        return False
 
     async def update(self, channel: str, ts: str, message: dict[str, Any]) -> bool:
         updated = await call(
@@ -146,10 +165,7 @@ class Outbox:
 
 
 def for_request(
-    client: AsyncWebClient,
-    respond: Respond | None,
-    body: dict[str, Any],
-    errors: ApiErrors | None = None,
+    client: AsyncWebClient, body: dict[str, Any], errors: ApiErrors | None = None
 ) -> Outbox:
-    """Clicks from App Home carry no response_url; Bolt's respond would fail there."""
-    return Outbox(client, respond if body.get("response_url") else None, errors)
+    """Clicks from App Home carry no response_url: their replies go through the Web API."""
+    return Outbox(client, body.get("response_url") or None, errors)

@@ -327,6 +327,11 @@ class SlackStandIn:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await self._parse(request)
+        pending = self.failures.get("response_url")
+        if pending:  # Slack answers a used-up or expired URL in plain text: 404 expired_url
+            failure = pending.pop(0)
+            await self._record("response_url", body, request, failed=True)
+            return web.Response(status=failure.status, text=failure.error or "internal_error")
         await self._record("response_url", body, request)
         problem = _blocks_problem(body.get("blocks"), 50)
         return web.Response(status=400 if problem else 200, text=problem or "ok")

@@ -34,6 +34,18 @@ async def test_ask_answers_privately_and_share_posts_it_publicly_attributed_to_t
     assert removed.body.get("delete_original") is True
 
 
+async def test_ask_whose_response_url_has_expired_still_answers_privately(
+    slack: SlackSender, standin: SlackStandIn
+) -> None:
+    standin.fail("response_url", status=404, error="expired_url")
+    await slack.command("/ask", "what does a cto do", user=ALICE, channel=GENERAL)
+    (private,) = await standin.wait_for("chat.postEphemeral")
+    assert private.body["user"] == ALICE and private.body["channel"] == GENERAL
+    assert "CTO" in json.dumps(private.body["blocks"])
+    assert len(standin.calls_to("response_url", ok_only=False)) == 1  # refused once, not retried
+    assert standin.calls_to("chat.postMessage") == []  # never in public
+
+
 async def test_ask_without_text_shows_the_help_answer(
     slack: SlackSender, standin: SlackStandIn, bot: RunningBot
 ) -> None:

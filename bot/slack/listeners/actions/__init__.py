@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import places
@@ -29,10 +29,9 @@ def on_click(deps: Deps, handle: Handler) -> Callable[..., Awaitable[None]]:
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
-        respond: AsyncRespond,
     ) -> None:
         await ack()
-        outbox = for_request(client, respond, body, deps.metrics)
+        outbox = for_request(client, body, deps.metrics)
         await handle(deps, outbox, places.from_action(body), action, body)
 
     listener.__name__ = listener.__qualname__ = handle.__name__  # Bolt's logs name the listener

@@ -48,7 +48,7 @@ async def on_share(
                 "`/invite @rolebot` and try again."
             ),
         )
-    elif place.surface == "ephemeral" and outbox.respond is not None:
+    elif place.surface == "ephemeral" and outbox.response_url:
         await outbox.delete_original()
     else:
         await outbox.whisper(place, blocks.plain(f"Shared in <#{target}>."))

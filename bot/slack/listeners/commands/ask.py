@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Reloaded
@@ -40,12 +40,12 @@ def reload_report(outcome: Reloaded) -> str:
 
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_ask(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
         place = places.from_command(command)
         text = places.clean_text(command.get("text", ""), None)
-        outbox = Outbox(client, respond, deps.metrics)
+        outbox = Outbox(client, command.get("response_url"), deps.metrics)
         if text.strip().lower() == RELOAD:
             if place.user not in deps.settings.admins:
                 await outbox.ephemeral(blocks.plain(ADMINS_ONLY))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dialogue.turn import Action
@@ -33,7 +33,7 @@ def help_text(questions: int) -> str:
 
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_rolefit(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
         argument = " ".join(command.get("text", "").split()).lower()
         questions = assessment.questions(deps.engine)
@@ -47,7 +47,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         if argument == "guided":
             await ack()
-            outbox = Outbox(client, respond, deps.metrics)
+            outbox = Outbox(client, command.get("response_url"), deps.metrics)
             channel = await outbox.open_dm(command["user_id"])
             if channel is None:
                 await outbox.ephemeral(blocks.plain("I couldn't open a direct message with you."))
