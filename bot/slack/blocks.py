@@ -4,19 +4,19 @@ The Slack twin of terminal.py: it turns the engine's reply values into messages 
 Slack's limits, so nothing the content says can make Slack reject a message. Bodies are split
 into sections at paragraph (then line, then word) boundaries, labels are shortened at a word
 with an ellipsis, and a message never exceeds 50 blocks. The slack_sdk block models validate
-each block as it is built. Anything a person typed is escaped (escape.py) before it is shown;
-curated content is trusted mrkdwn and is not.
+each distinct block once; it is then reused as a plain dict (see the block builders). Anything
+a person typed is escaped (escape.py) before it is shown; curated content is trusted mrkdwn
+and is not.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
     ButtonElement,
     ContextBlock,
     HeaderBlock,
@@ -124,21 +124,47 @@ def _source_lines(pairs: list[tuple[str, Source]]) -> list[str]:
 
 
 # -- block builders ---------------------------------------------------------------------------
+#
+# Each block is built and validated by its slack_sdk model once, then kept as a plain dict:
+# validation costs about 0.07 ms a block and 0.3 ms for a row of buttons, which was most of a
+# reply's CPU under load, and the same answer's blocks are rendered again and again. The cached
+# dicts are shared between messages, so nothing may change one after it is returned (nothing
+# does: messages are only serialised).
+
+Json = dict[str, Any]
 
 
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=fit(text, SECTION_TEXT_MAX)))
+@lru_cache(maxsize=2048)
+def _section(text: str) -> Json:
+    return SectionBlock(text=MarkdownTextObject(text=fit(text, SECTION_TEXT_MAX))).to_dict()
 
 
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=fit(text, CONTEXT_TEXT_MAX))])
+@lru_cache(maxsize=1024)
+def _context(text: str) -> Json:
+    return ContextBlock(elements=[MarkdownTextObject(text=fit(text, CONTEXT_TEXT_MAX))]).to_dict()
 
 
-def _header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=fit(" ".join(text.split()), HEADER_TEXT_MAX))
+@lru_cache(maxsize=512)
+def _header(text: str) -> Json:
+    return HeaderBlock(text=fit(" ".join(text.split()), HEADER_TEXT_MAX)).to_dict()
 
 
-def _sources_blocks(pairs: list[tuple[str, Source]]) -> list[Block]:
+@lru_cache(maxsize=2048)
+def _button_without_value(label: str, action_id: str, style: str | None) -> Json:
+    return ButtonElement(
+        text=fit(" ".join(label.split()), BUTTON_TEXT_MAX), action_id=action_id, style=style
+    ).to_dict()
+
+
+def button(label: str, action_id: str, value: str = "", style: str | None = None) -> Json:
+    """A button as ButtonElement builds it. Its value (often the question) is new every time,
+    and Slack's only rule for it is its length, which is cut here."""
+    built = _button_without_value(label, action_id, style)
+    value = value[: ids.BUTTON_VALUE_MAX]
+    return {**built, "value": value} if value else built
+
+
+def _sources_blocks(pairs: list[tuple[str, Source]]) -> list[Json]:
     if not pairs:
         return []
     chunks = split_text("\n".join(["*Sources*"] + _source_lines(pairs)), CONTEXT_TEXT_MAX)
@@ -149,16 +175,16 @@ class Buttons:
     """Collects buttons for one message, keeping action ids unique and blocks within limits."""
 
     def __init__(self) -> None:
-        self.rows: list[list[ButtonElement]] = []
+        self.rows: list[list[Json]] = []
         self._used: set[str] = set()
 
-    def row(self) -> list[ButtonElement]:
+    def row(self) -> list[Json]:
         self.rows.append([])
         return self.rows[-1]
 
     def add(
         self,
-        row: list[ButtonElement],
+        row: list[Json],
         label: str,
         action_id: str,
         value: str = "",
@@ -171,23 +197,18 @@ class Buttons:
             action_id = base[: ids.ACTION_ID_MAX - len(suffix)] + suffix
             n += 1
         self._used.add(action_id)
-        row.append(
-            ButtonElement(
-                text=fit(" ".join(label.split()), BUTTON_TEXT_MAX),
-                action_id=action_id,
-                value=value[: ids.BUTTON_VALUE_MAX] or None,
-                style=style,
-            )
-        )
+        row.append(button(label, action_id, value, style))
 
     def has(self, action_id: str) -> bool:
         return action_id in self._used
 
-    def blocks(self) -> list[Block]:
-        out: list[Block] = []
+    def blocks(self) -> list[Json]:
+        """Actions blocks of at most 25 buttons each (ActionsBlock's one rule beyond its
+        elements, which `button` validated)."""
+        out: list[Json] = []
         for row in filter(None, self.rows):
             for start in range(0, len(row), ACTIONS_ELEMENTS_MAX):
-                out.append(ActionsBlock(elements=row[start : start + ACTIONS_ELEMENTS_MAX]))
+                out.append({"type": "actions", "elements": row[start : start + ACTIONS_ELEMENTS_MAX]})
         return out
 
 
@@ -209,16 +230,13 @@ def flow_controls(buttons: Buttons, can_go_back: bool) -> None:
     buttons.add(row, "Why do you ask?", ids.FLOW_WHY)
 
 
-def _message(text: str, head: list[Block], body: list[str], tail: list[Block]) -> dict[str, Any]:
+def _message(text: str, head: list[Json], body: list[str], tail: list[Json]) -> Json:
     """Assemble within 50 blocks: the body gives way (shortened at a section) if it must."""
     room = MESSAGE_BLOCKS_MAX - len(head) - len(tail)
     if len(body) > room:
         body = body[: max(room - 1, 0)] + ["_\u2026 (shortened to fit in one Slack message)_"]
     blocks = head + [_section(piece) for piece in body] + tail
-    return {
-        "text": fit(text, FALLBACK_TEXT_MAX),
-        "blocks": [b.to_dict() for b in blocks[:MESSAGE_BLOCKS_MAX]],
-    }
+    return {"text": fit(text, FALLBACK_TEXT_MAX), "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
 
 
 # -- the replies --------------------------------------------------------------------------------
@@ -239,7 +257,7 @@ def render(reply: Reply, options: RenderOptions = RenderOptions()) -> dict[str, 
     return _notice(reply)
 
 
-def _shared_by(options: RenderOptions) -> list[Block]:
+def _shared_by(options: RenderOptions) -> list[Json]:
     if options.shared_by and re.fullmatch(r"[UW][A-Z0-9]+", options.shared_by):
         return [_context(f"Shared by <@{options.shared_by}>")]
     return []
@@ -247,10 +265,10 @@ def _shared_by(options: RenderOptions) -> list[Block]:
 
 def _answer(reply: Answer, options: RenderOptions) -> dict[str, Any]:
     response = reply.response
-    head: list[Block] = [_header(response.title), _section(f"*{response.short}*")]
+    head: list[Json] = [_header(response.title), _section(f"*{response.short}*")]
     body = split_text(response.body)
     pairs = [(c.quote, s) for c, s in zip(response.citations, reply.sources, strict=False)]
-    tail: list[Block] = _sources_blocks(pairs)
+    tail: list[Json] = _sources_blocks(pairs)
     buttons = Buttons()
     if reply.related:
         topic_buttons(buttons, reply.related)
@@ -309,7 +327,7 @@ def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
 
 def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
     question = reply.question
-    head: list[Block] = [
+    head: list[Json] = [
         _context(f"Role-fit assessment \u00b7 Question {reply.number} of {reply.total}")
     ]
     body: list[str] = []
@@ -319,7 +337,7 @@ def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
     hints = [f"\u2022 *{o.label}*: {o.hint}" for o in question.options if o.hint]
     if hints:
         body += split_text("\n".join(hints))
-    tail: list[Block] = []
+    tail: list[Json] = []
     if reply.answered:
         so_far = []
         for asked, value in reply.answered:
@@ -345,7 +363,7 @@ def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
 
 def _flow_result(reply: FlowResult, options: RenderOptions) -> dict[str, Any]:
     rec = reply.recommendation
-    head: list[Block] = [_header(f"Recommendation: {rec.title}")]
+    head: list[Json] = [_header(f"Recommendation: {rec.title}")]
     body = split_text(rec.summary)
     if rec.rationale:
         body += split_text("*Why*\n" + "\n".join(f"\u2022 {r.text}" for r in rec.rationale))
@@ -421,5 +439,5 @@ def why_this_answer(
 def answered(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
     """The clicked flow question without its buttons, plus what was chosen, for chat.update."""
     kept = [b for b in message_blocks if b.get("type") != "actions"]
-    kept.append(_context(note).to_dict())
+    kept.append(_context(note))
     return kept[:MESSAGE_BLOCKS_MAX]

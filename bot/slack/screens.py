@@ -96,7 +96,7 @@ def modal_channel(view: Mapping[str, Any]) -> str | None:
 def home_view(
     topics: Sequence[Topic], last_result: Mapping[str, Any] | None, assessment: bool
 ) -> dict[str, Any]:
-    view_blocks: list[Block] = [
+    view_blocks: list[Block | dict[str, Any]] = [
         HeaderBlock(text="CIO or CTO? Ask me."),
         SectionBlock(
             text=MarkdownTextObject(

@@ -7,13 +7,14 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from slack_sdk.models.blocks import ButtonElement
 
 from bot.content.model import Citation, Origin, Response, Source
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, Topic
 from bot.nlu.matcher import Match
 from bot.rolefit.model import Option, Question
 from bot.slack import ids
-from bot.slack.blocks import RenderOptions, fit, render, split_text
+from bot.slack.blocks import RenderOptions, button, fit, render, split_text
 from bot.slack.escape import escape
 
 HERE = Origin("test.yml", 1)
@@ -276,3 +277,34 @@ def test_escaped_text_cannot_contain_slack_markup(text: str) -> None:
     escaped = escape(text)
     assert "<" not in escaped and ">" not in escaped
     assert not re.search(r"&(?!amp;|lt;|gt;)", escaped)
+
+
+@settings(max_examples=200)
+@given(
+    label=st.text(min_size=1, max_size=120).filter(str.strip),
+    action_id=st.from_regex(r"[a-z_:]{1,40}", fullmatch=True),
+    value=st.text(max_size=2100),
+    style=st.sampled_from([None, "primary", "danger"]),
+)
+def test_a_button_is_exactly_what_slack_sdk_builds_with_the_value_cut_to_2000(
+    label: str, action_id: str, value: str, style: str | None
+) -> None:
+    built = button(label, action_id, value, style)
+    expected = ButtonElement(
+        text=fit(" ".join(label.split()), 75),
+        action_id=action_id,
+        value=value[:2000] or None,
+        style=style,
+    ).to_dict()
+    assert built == expected
+
+
+def test_rendering_an_answer_again_gives_the_same_message_whatever_was_done_to_the_first() -> None:
+    reply = answer(long_body(3, 400))
+    first = render(reply, RenderOptions(share=True))
+    snapshot = json.dumps(first, sort_keys=True)
+    second = render(reply, RenderOptions(share=True))
+    assert first == second
+    second["blocks"].append({"type": "divider"})  # a caller extending its own message ...
+    assert json.dumps(render(reply, RenderOptions(share=True)), sort_keys=True) == snapshot
+    assert json.dumps(first, sort_keys=True) == snapshot  # ... changes nobody else's
