@@ -4,13 +4,15 @@
 much does everything we do around Bolt (dedupe in the store, the engine answering after the ack,
 the question log, metrics) cost the ack that Slack times at 3 s?
 
-Four processes on loopback, so no side borrows the other's event loop: the Slack stand-in
-(tests/slack/standin.py, receiving our replies as Slack's Web API would), our real server
+Five processes on loopback, so no side borrows another's event loop: the Slack stand-in
+(tests/slack/standin.py, receiving replies as Slack's Web API would), our real server
 (bot.slack.server over SQLite), a bare Bolt AsyncApp (same signing secret, same aiohttp
-adapter, listeners that only ack), and this process as the client. The client sends signed
-`/ask` slash commands and `app_mention` events, alternately, at a fixed concurrency, to one
-target at a time; the targets alternate by round (ours first in even rounds, bare first in odd
-ones) so warm-up and machine noise fall on both alike. Bounded in requests and in time.
+adapter, listeners that only ack), a "reply" Bolt app that acks and posts one fixed reply per
+request (the least any app that answers must do), and this process as the client. The client
+sends signed `/ask` slash commands and `app_mention` events, alternately, at a fixed
+concurrency, to one target at a time; each target goes first in turn, so warm-up and machine
+noise fall on all alike. Bounded in requests and in time. Each target's CPU time per request
+(its process, threads included, read from /proc) is the figure least moved by a busy machine.
 
 It prints PASS/FAIL against the targets (throughput >= 0.7x bare, p99 ack <= 2x bare, no
 errors) but always exits 0: it is a measurement, not a test.
@@ -124,14 +126,19 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
     profiler.dump_stats(profile)
 
 
-def _serve_bare(conn: Connection, api_url: str) -> None:
+def _serve_bare(conn: Connection, api_url: str, reply: bool = False) -> None:
+    """A Bolt app that only acks; with `reply`, the floor of any app that answers: it also
+    posts one fixed message per request (chat.postMessage for a mention, response_url for
+    /ask) through one shared HTTP session, and does nothing else."""
     _quiet()
 
     async def serve() -> None:
         from aiohttp import web
         from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
         from slack_bolt.async_app import AsyncApp
+        import aiohttp
         from slack_sdk.web.async_client import AsyncWebClient
+        from slack_sdk.webhook.async_client import AsyncWebhookClient
 
         app = AsyncApp(  # the token comes with the client, as ours gets it from authorize
             signing_secret=SIGNING_SECRET,
@@ -139,11 +146,16 @@ def _serve_bare(conn: Connection, api_url: str) -> None:
             process_before_response=False,
         )
 
-        async def ask(ack: Any) -> None:
+        async def ask(ack: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
             await ack()
+            if reply:
+                await AsyncWebhookClient(command["response_url"], session=client.session).send(
+                    text="ok", response_type="ephemeral")
 
-        async def mention() -> None:
-            return None
+        async def mention(event: dict[str, Any], client: AsyncWebClient) -> None:
+            if reply:
+                await client.chat_postMessage(channel=event["channel"], text="ok",
+                                              thread_ts=event["ts"])
 
         app.command("/ask")(ask)
         app.event("app_mention")(mention)
@@ -153,6 +165,7 @@ def _serve_bare(conn: Connection, api_url: str) -> None:
 
         web_app = web.Application()
         web_app.router.add_post("/slack/events", events)
+        app.client.session = aiohttp.ClientSession()
         runner = web.AppRunner(web_app)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -160,6 +173,7 @@ def _serve_bare(conn: Connection, api_url: str) -> None:
         conn.send(f"http://127.0.0.1:{_free_site_port(site)}/slack/events")
         await asyncio.get_running_loop().run_in_executor(None, conn.recv)
         await runner.cleanup()
+        await app.client.session.close()
 
     asyncio.run(serve())
 
@@ -175,6 +189,7 @@ class Tally:
     seconds: float = 0.0  # wall time of the rounds
     sent: int = 0
     rounds: list[tuple[float, float]] = field(default_factory=list)  # (req/s, p99 s) per round
+    cpu_s: float | None = None  # the server process's CPU time over its rounds (Linux only)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -185,6 +200,19 @@ class Tally:
 
     def percentile(self, p: float) -> float:
         return _percentile(self.latencies, p)
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_s / self.sent * 1000 if self.cpu_s is not None and self.sent else float("nan")
+
+
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far, threads included (Linux's /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: Sequence[float], p: float) -> float:
@@ -273,8 +301,9 @@ async def _round(http: Any, url: str, requests: Requests, count: int, concurrenc
         tally.rounds.append((len(latencies) / elapsed if elapsed else 0.0, _percentile(latencies, 99)))
 
 
-async def _drive(urls: dict[str, str], response_url: str, rounds: int, per_round: int,
-                 concurrency: int, deadline_s: float, rate: float | None) -> dict[str, Tally]:
+async def _drive(urls: dict[str, str], pids: dict[str, int], response_url: str, rounds: int,
+                 per_round: int, concurrency: int, deadline_s: float,
+                 rate: float | None) -> dict[str, Tally]:
     import aiohttp
 
     deadline = time.monotonic() + deadline_s
@@ -285,11 +314,17 @@ async def _drive(urls: dict[str, str], response_url: str, rounds: int, per_round
                                      timeout=aiohttp.ClientTimeout(total=10)) as http:
         for name, url in urls.items():  # warm-up: connections, caches, auth.test
             await _round(http, url, requests, min(100, per_round), concurrency, None, deadline)
+        names = list(urls)
         for r in range(rounds):
-            order = list(urls) if r % 2 == 0 else list(reversed(urls))
+            order = names[r % len(names):] + names[:r % len(names)]  # each goes first in turn
             for name in order:
+                before = _cpu_s(pids[name])
                 await _round(http, urls[name], requests, per_round, concurrency, tallies[name],
                              deadline, rate)
+                await asyncio.sleep(0.3)  # replies still in flight finish before the next target
+                after = _cpu_s(pids[name])
+                if before is not None and after is not None:
+                    tallies[name].cpu_s = (tallies[name].cpu_s or 0.0) + after - before
             if time.monotonic() >= deadline:
                 print(f"stopped after {r + 1} rounds: the {deadline_s:.0f} s limit", file=sys.stderr)
                 break
@@ -322,9 +357,12 @@ def run(rounds: int = 5, per_round: int = 400, concurrency: int = 50,
             processes.append((ours, ours_conn))
             bare, bare_conn, bare_url = _start(ctx, _serve_bare, standin_url + "api/")
             processes.append((bare, bare_conn))
-            tallies = asyncio.run(_drive({"ours": ours_url, "bare": bare_url},
-                                         standin_url + "response/bench", rounds, per_round,
-                                         concurrency, deadline_s, rate))
+            floor, floor_conn, floor_url = _start(ctx, _serve_bare, standin_url + "api/", True)
+            processes.append((floor, floor_conn))
+            tallies = asyncio.run(_drive(
+                {"ours": ours_url, "bare": bare_url, "reply": floor_url},
+                {"ours": ours.pid, "bare": bare.pid, "reply": floor.pid},
+                standin_url + "response/bench", rounds, per_round, concurrency, deadline_s, rate))
             for _, conn in processes[1:]:
                 conn.send("stop")
             standin_conn.send("stop")
@@ -347,15 +385,19 @@ def report(result: dict[str, Any]) -> str:
         f"target, concurrency {result['concurrency']}"
         + (f", paced at {result['rate']:g} req/s" if result["rate"] else ", as fast as acked")
         + f", loopback, {os.cpu_count()} CPUs",
-        "(signed /ask slash commands and app_mention events, alternating; targets alternate by round)",
+        "(signed /ask slash commands and app_mention events, alternating; each target goes first "
+        "in turn)",
+        "ours: the rolebot server on SQLite. bare: a Bolt app that only acks. reply: a Bolt app "
+        "that acks and posts one fixed reply, the floor of any app that answers.",
         "",
         (f"{'target':<8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-         f"{'max ms':>9}"),
+         f"{'max ms':>9}{'CPU ms/req':>12}"),
     ]
     for name, t in tallies.items():
         lines.append(f"{name:<8}{t.sent:>10}{sum(t.errors.values()):>8}{t.throughput:>10.0f}"
                      f"{t.percentile(50) * 1000:>9.1f}{t.percentile(99) * 1000:>9.1f}"
-                     f"{(max(t.latencies) if t.latencies else float('nan')) * 1000:>9.1f}")
+                     f"{(max(t.latencies) if t.latencies else float('nan')) * 1000:>9.1f}"
+                     f"{t.cpu_ms_per_request:>12.2f}")
     for name, t in tallies.items():
         shown = "  ".join(f"{rps:.0f}/s p99 {p99 * 1000:.0f}ms" for rps, p99 in t.rounds)
         lines.append(f"  {name} by round: {shown}")
@@ -385,6 +427,13 @@ def report(result: dict[str, Any]) -> str:
     if ours.latencies and bare.latencies:
         lines.append(f"mean ack: ours {statistics.fmean(ours.latencies) * 1000:.1f} ms, "
                      f"bare {statistics.fmean(bare.latencies) * 1000:.1f} ms")
+    floor = tallies.get("reply")
+    if floor is not None and floor.throughput and bare.throughput:
+        lines.append(
+            f"the fixed-reply floor against bare: throughput {floor.throughput / bare.throughput:.2f}x, "
+            f"p99 {floor.percentile(99) / bare.percentile(99):.2f}x; ours against that floor: "
+            f"throughput {ours.throughput / floor.throughput:.2f}x, "
+            f"p99 {ours.percentile(99) / floor.percentile(99):.2f}x")
     return "\n".join(lines)
 
 
