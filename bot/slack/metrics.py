@@ -22,6 +22,8 @@ from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, FlowRe
 REQUEST_KINDS = ("event", "command", "action", "view", "other")
 MATCH_OUTCOMES = ("answer", "clarify", "fallback")
 FLOW_STAGES = ("started", "completed", "abandoned")
+# guided: question by question in a conversation; modal: every question on one /rolefit screen
+FLOW_WAYS = ("guided", "modal")
 ABANDONED = frozenset({"cancelled", "expired"})
 # Slack wants the HTTP response within 3 s; the top buckets show how close we come
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
@@ -99,8 +101,8 @@ class Metrics:
         )
         self.flows = Counter(
             "rolebot_flows",
-            "Guided assessments started, completed or abandoned",
-            ["stage"],
+            "Assessments started, completed or abandoned, guided or in the /rolefit modal",
+            ["stage", "way"],
             registry=r,
         )
         self.ack_seconds = Histogram(
@@ -127,7 +129,8 @@ class Metrics:
         for kind in REQUEST_KINDS:  # every series exists from the start, at 0
             self.requests.labels(kind)
         for stage in FLOW_STAGES:
-            self.flows.labels(stage)
+            for way in FLOW_WAYS:
+                self.flows.labels(stage, way)
         for outcome in ("ok", "refused"):
             self.reloads.labels(outcome)
 
@@ -140,11 +143,15 @@ class Metrics:
         if outcome in MATCH_OUTCOMES:
             self.replies.labels(outcome, intent or "").inc()
         if is_flow_start(reply):
-            self.flows.labels("started").inc()
+            self.flow("started", "guided")
         elif isinstance(reply, FlowResult):
-            self.flows.labels("completed").inc()
+            self.flow("completed", "guided")
         elif isinstance(reply, Notice) and reply.kind in ABANDONED:
-            self.flows.labels("abandoned").inc()
+            self.flow("abandoned", "guided")
+
+    def flow(self, stage: str, way: str) -> None:
+        """The modal's stages come from its listeners (opened, submitted, closed), not replies."""
+        self.flows.labels(stage, way).inc()
 
     def slack_api_error(self, method: str, error: str) -> None:
         self.api_errors.labels(method, error).inc()

@@ -69,6 +69,7 @@ def rolefit_modal(questions: Sequence[Question], channel: str | None) -> dict[st
         title=PlainTextObject(text=MODAL_TITLE),
         submit=PlainTextObject(text="See my result"),
         close=PlainTextObject(text="Cancel"),
+        notify_on_close=True,  # a closed modal is an abandoned assessment in the metrics
         private_metadata=metadata[:PRIVATE_METADATA_MAX],
         blocks=view_blocks[:VIEW_BLOCKS_MAX],
     )

@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.config import Settings
 from bot.slack.logs import JsonLines
+from bot.slack.metrics import FLOW_STAGES
 from bot.store.sqlite import SqliteStore
 from tests.ops.conftest import Replica, sender
 from tests.slack.conftest import BOT_TOKEN, SlackSender, make_settings
@@ -102,9 +103,9 @@ async def test_metrics_count_requests_replies_flows_latency_and_slack_errors(
         )
     replies = sum(v for (n, _), v in samples.items() if n == "rolebot_replies_total")
     assert replies == 4
-    assert value(samples, "rolebot_flows_total", stage="started") == 1
-    assert value(samples, "rolebot_flows_total", stage="abandoned") == 1
-    assert value(samples, "rolebot_flows_total", stage="completed") == 0
+    assert value(samples, "rolebot_flows_total", stage="started", way="guided") == 1
+    assert value(samples, "rolebot_flows_total", stage="abandoned", way="guided") == 1
+    assert value(samples, "rolebot_flows_total", stage="completed", way="guided") == 0
     assert value(samples, "rolebot_ack_seconds_count") == 6
     assert value(samples, "rolebot_ack_seconds_bucket", le="3.0") == 6  # every ack within 3 s
     assert value(samples, "rolebot_matching_seconds_count") == 6
@@ -117,6 +118,29 @@ async def test_metrics_count_requests_replies_flows_latency_and_slack_errors(
         )
         == 1
     )
+
+
+async def test_the_rolefit_modal_counts_as_started_when_opened_and_completed_or_abandoned(
+    bot: Replica, slack: SlackSender, standin: SlackStandIn
+) -> None:
+    def flows(samples: Samples) -> dict[str, float]:
+        return {s: value(samples, "rolebot_flows_total", stage=s, way="modal") for s in FLOW_STAGES}
+
+    await slack.command("/rolefit", "")
+    (first,) = await standin.wait_for("views.open")
+    answers = {q.id: q.options[0].value for q in bot.engine.flows.rolefit.questions}
+    await slack.submit_view(first, answers)
+    await standin.wait_for("chat.postMessage")  # the DM'd result
+    await slack.command("/rolefit", "")
+    (_, second) = await standin.wait_for("views.open", count=2)
+    closed = await slack.close_view(second)
+    assert closed.status == 200
+    await standin.settle(0.2)
+
+    samples = parse((await bot.get("/metrics"))[1])
+    assert flows(samples) == {"started": 2, "completed": 1, "abandoned": 1}
+    assert value(samples, "rolebot_flows_total", stage="started", way="guided") == 0
+    assert value(samples, "rolebot_slack_requests_total", kind="view") == 2
 
 
 async def test_two_apps_in_one_process_keep_their_own_counts(

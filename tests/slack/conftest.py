@@ -414,6 +414,25 @@ class SlackSender:
             }
         )
 
+    async def close_view(self, opened: Call, user: str = ALICE) -> Sent:
+        """Cancel on a modal that asked for notify_on_close: Slack sends view_closed."""
+        view = dict(opened.result["view"])
+        view.update(state={"values": {}}, hash="1700000000.abcdef", app_id=APP_ID,
+                    bot_id=BOT_ID, root_view_id=view["id"], previous_view_id=None)
+        return await self._interact(
+            {
+                "type": "view_closed",
+                "team": {"id": TEAM_ID, "domain": "standin"},
+                "user": self._user(user),
+                "api_app_id": APP_ID,
+                "token": "legacy-verification-token",
+                "view": view,
+                "is_cleared": False,
+                "is_enterprise_install": False,
+                "enterprise": None,
+            }
+        )
+
 
 # -- fixtures -----------------------------------------------------------------------------------
 

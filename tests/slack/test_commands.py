@@ -71,6 +71,7 @@ async def test_rolefit_opens_the_modal_first_then_dms_the_result(
         o.value for o in questions[0].options
     ]
     assert json.loads(view["private_metadata"]) == {"c": GENERAL}
+    assert view["notify_on_close"] is True  # so Cancel reaches us as view_closed
 
     answers = {q.id: q.options[0].value for q in questions}
     submitted = await slack.submit_view(opened, answers)

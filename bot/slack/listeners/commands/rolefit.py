@@ -43,7 +43,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if argument == "":
             await ack()
             view = screens.rolefit_modal(questions, channel=command.get("channel_id"))
-            await call(client.views_open, deps.metrics, trigger_id=command["trigger_id"], view=view)
+            opened = await call(
+                client.views_open, deps.metrics, trigger_id=command["trigger_id"], view=view
+            )
+            if opened is not None:
+                deps.metrics.flow("started", "modal")
             return
         if argument == "guided":
             await ack()

@@ -1,4 +1,5 @@
 """The /rolefit modal submitted: close it, then DM the recommendation with a share button.
+Closed without submitting: counted as an abandoned assessment.
 
 A missing or stale answer is reported on the modal itself (response_action "errors"), so the
 person fixes it in place. Otherwise the ack closes the modal at once and the evaluation and
@@ -35,6 +36,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         user = body["user"]["id"]
         team = context.team_id or (body.get("team") or {}).get("id", "")
         reply = await assessment.assess(deps.engine, team, user, answers)
+        deps.metrics.flow("completed", "modal")
         outbox = Outbox(client, errors=deps.metrics)
         channel = await outbox.open_dm(user)
         if channel is None:
@@ -43,4 +45,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
         options = deps.options(share=share_to is not None, share_channel=share_to)
         await outbox.deliver(places.dm(team, user, channel), render(reply, options))
 
+    async def on_close(ack: AsyncAck) -> None:
+        """Cancel (or the modal's X): the assessment was abandoned. Slack sends this only
+        because the modal asks for it (notify_on_close)."""
+        await ack()
+        deps.metrics.flow("abandoned", "modal")
+
     app.view(ids.ROLEFIT_MODAL)(on_submit)
+    app.view_closed(ids.ROLEFIT_MODAL)(on_close)
