@@ -9,17 +9,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
+from bot.store.base import Feedback, LoggedQuestion
 from bot.store.memory import MemoryStore
 from bot.store.retention import PURGE_EVERY_S, retention_s
 from bot.store.sqlite import SqliteStore
+from tests.stores import FakeClock, close_redis, open_redis
 
 REDIS_URL = os.environ.get("ROLEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DAY = 86400.0
@@ -35,24 +35,6 @@ def asked(at: float, question: str = "who owns the marketing budget", outcome: s
 
 def vote(at: float, helpful: bool = False, question_id: str = "q1") -> Feedback:
     return Feedback("T1", "h1", "cio_role", "what does a cio do", helpful, at, "", question_id)
-
-
-async def open_redis() -> Any:
-    from bot.store.redis import RedisStore
-
-    try:
-        return await RedisStore.open(REDIS_URL, f"rolebot-test-{uuid.uuid4().hex[:8]}:")
-    except StoreUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs a redis-server at {REDIS_URL}: {exc}")
-        pytest.skip(f"no redis-server at {REDIS_URL} ({exc}); CI runs these")
-
-
-async def close_redis(store: Any) -> None:
-    keys = [k async for k in store._redis.scan_iter(match=store._prefix + "*")]
-    if keys:
-        await store._redis.delete(*keys)
-    await store.close()
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
@@ -119,14 +101,6 @@ async def test_a_question_logged_out_of_time_order_is_still_found(store: Any) ->
 
 
 # -- retention: purged on open and at most once an hour while logging ---------------------------
-
-class FakeClock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
 
 Opener = Callable[[FakeClock, Path], Any]
 
