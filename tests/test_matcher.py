@@ -102,3 +102,39 @@ def test_small_talk_that_explains_little_of_the_question_is_not_answered(matcher
 def test_normalized_is_what_match_reads() -> None:
     for text in ["Who ownes outsorcing?", "CIO vs C.T.O.", "", "🙂 ok"]:
         assert small().normalized(text) == small().match(text).normalized
+
+
+def test_a_question_after_context_is_answered_from_its_own_sentence(matcher: Matcher) -> None:
+    text = ("Our firm moves freight across Europe with lots of warehouses and trucks and depots. "
+            "Which exec do we need, a CIO or a CTO?")
+    whole_only = matcher._match_one(text, ())
+    match = matcher.match(text)
+    assert whole_only.outcome == "fallback"  # the context drowns the question ...
+    assert (match.outcome, match.intent) == ("answer", "which_role_do_we_need")  # ... not now
+    assert "Which exec do we need, a CIO or a CTO?" in match.reason
+    assert match.text == text and match.normalized == whole_only.normalized  # logged whole
+
+
+@pytest.mark.parametrize("text", [
+    "our CIO left last month. who approves travel expenses now?",  # context is never the answer
+    "my boss keeps talking about the cio and cto. what does that even mean?",  # "that" is unnamed
+    "I work in finance. what does a cmo do?",
+    "hello there. can you order pizza?",
+])
+def test_a_sentence_is_not_answered_on_the_strength_of_another(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).outcome != "answer"
+
+
+def test_a_did_you_mean_for_the_whole_message_is_kept_rather_than_a_sentence_alone(
+    matcher: Matcher,
+) -> None:
+    text = "we're a city council and sell no software at all. cio or cto?"
+    match = matcher.match(text)
+    assert (match.outcome, match.suggestions) == ("clarify", ("which_role_do_we_need",))
+    assert matcher.match("cio or cto?").intent == "cio_vs_cto"  # what the last sentence alone gets
+
+
+def test_a_message_of_many_sentences_is_matched_in_bounded_work(matcher: Matcher) -> None:
+    text = " ".join(f"Is the cio number {n} here?" for n in range(500))
+    match = matcher.match(text)
+    assert match.outcome in ("answer", "clarify", "fallback")

@@ -41,3 +41,15 @@ def test_texts_without_words_normalise_to_nothing(text: str) -> None:
 
 def test_long_input_is_cut_before_work() -> None:
     assert len(normalize("cio " * 20_000)) <= 2000
+
+
+def test_sentences_split_at_end_marks_and_lines_and_know_which_ones_ask() -> None:
+    from bot.nlu.normalize import sentences
+
+    text = "<@U0BOT0001> We sell software, e.g. a 2.5 release.\nWho owns vendors? thanks!"
+    assert sentences(text) == [
+        ("We sell software, e.g. a 2.5 release.", False),
+        ("Who owns vendors?", True),
+        ("thanks!", False),
+    ]
+    assert sentences("") == []

@@ -53,17 +53,22 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from bot.content.model import Intent, Origin
-from bot.nlu.normalize import FILLER, stem, words
+from bot.nlu.normalize import FILLER, sentences, stem, words
 
 ROLES = frozenset({"cio", "cto", "ciso"})  # the titles questions turn on; see role_mismatch
 FILLER_WEIGHT = 0.05  # "ok", "please", "quick question": present, but saying nothing
 Outcome = Literal["answer", "clarify", "fallback"]
+
+
+# a message's sentences matched on their own, at most (the last ones: the question tends to end it)
+MAX_SENTENCES = 6
+_RANK = {"fallback": 0, "clarify": 1, "answer": 2}
 
 
 @dataclass(frozen=True)
@@ -201,7 +206,40 @@ class Matcher:
     # -- public -----------------------------------------------------------------------------
 
     def match(self, text: str, exclude: Collection[Origin] = ()) -> Match:
-        """Match one question. `exclude` leaves examples out (lint's leave-one-out, strict eval)."""
+        """Match one question. `exclude` leaves examples out (lint's leave-one-out, strict eval).
+
+        The whole message first. When that finds nothing to offer and the message has several
+        sentences, each sentence that asks something is matched on its own too ("we're a
+        300-person logistics firm, very ops heavy. Which one do we need, CIO or CTO?"). A
+        sentence obeys the same rules as a whole message, so one that names no domain term
+        ("what does that even mean?") is not answered on the strength of the one before it.
+        Statements are never matched alone, so context ("our CIO left last month.") cannot
+        answer for the question after it. A whole message that earned a "did you mean" keeps
+        it: there the context around a short question ("we're a hospital, no software
+        product. cio or cto?") is what a sentence alone would lose.
+        """
+        whole = self._match_one(text, exclude)
+        if whole.outcome != "fallback":
+            return whole
+        parts = sentences(text)
+        if len(parts) < 2:
+            return whole
+        asked = [part for part, asks in parts if asks]
+        best, best_part = whole, ""
+        for part in asked[-MAX_SENTENCES:]:
+            found = self._match_one(part, exclude)
+            better = _RANK[found.outcome] > _RANK[best.outcome] or (
+                best is not whole and found.outcome == best.outcome
+                and found.confidence > best.confidence)
+            if better and found.outcome != "fallback":
+                best, best_part = found, part
+        if best is whole:
+            return whole
+        shown = " ".join(best_part.split())
+        return replace(best, text=text, normalized=whole.normalized,
+                       reason=f"{best.reason}; from the sentence \u201c{shown[:120]}\u201d")
+
+    def _match_one(self, text: str, exclude: Collection[Origin]) -> Match:
         surface, corrections = self._correct(words(text))
         normalized = " ".join(surface)
         candidates = self._rank(surface, exclude, limit=self.thresholds.max_suggestions + 1)

@@ -169,6 +169,29 @@ def words(text: str) -> list[str]:
     return out
 
 
+# A sentence ends at . ? ! or an ellipsis followed by a space, or at a line break; not after
+# "e.g." / "i.e." / "vs." / "etc.", and a dot inside a word ("2.5", "c.i.o") is no end at all.
+_SENTENCE_END = re.compile(
+    r"(?<=[.?!\u2026])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)\s+|\n+",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(
+    r"^\W*+(what|whats|who|whos|whom|whose|how|why|which|when|where|does|do|did|is|isnt|are|"
+    r"arent|can|could|should|would|will|shall|may|must|explain|tell)\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[tuple[str, bool]]:
+    """The sentences of a message, each with whether it asks something (ends with "?" or starts
+    with a question word). A message of one sentence gives one. People often write context
+    first and the question last; matching sentence by sentence finds a question that the
+    context around it would otherwise drown."""
+    parts = [p.strip() for p in _SENTENCE_END.split(strip_slack_markup(text[:MAX_CHARS]))
+             if p.strip()]
+    return [(p, p.endswith("?") or bool(_ASKS.match(p))) for p in parts]
+
+
 def normalize(text: str) -> str:
     """The canonical text (words joined by spaces), used for duplicate detection and display."""
     return " ".join(words(text))
