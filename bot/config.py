@@ -25,6 +25,7 @@ Mode = Literal["http", "socket"]
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_FLOW_TTL_HOURS = 24.0
+DEFAULT_MAX_IN_FLIGHT = 200
 SECRET_FIELDS = frozenset({"bot_token", "signing_secret", "app_token"})
 ENV_VARS = (
     "SLACK_BOT_TOKEN",
@@ -37,6 +38,7 @@ ENV_VARS = (
     "ROLEBOT_ESCALATION_CHANNEL",
     "ROLEBOT_FLOW_TTL_HOURS",
     "ROLEBOT_LOG_TEXT",
+    "ROLEBOT_MAX_IN_FLIGHT",
     "ROLEBOT_RETENTION_DAYS",  # read by bot/store/retention.py
     "ROLEBOT_HASH_SALT",  # read by bot/dialogue/questionlog.py
 )
@@ -63,6 +65,7 @@ class Settings:
     flow_ttl_hours: float = DEFAULT_FLOW_TTL_HOURS
     redis_url: str | None = None  # None: SQLite (db_path); set: shared state for replicas
     log_text: bool = False  # message text in the logs only when someone asked for it
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT  # replies worked on at once; beyond, acks wait
 
     @property
     def flow_ttl_s(self) -> float:
@@ -182,6 +185,7 @@ def load_settings(
         flow_ttl_hours=_flow_ttl_hours(get("ROLEBOT_FLOW_TTL_HOURS")),
         redis_url=_redis_url(get("ROLEBOT_REDIS_URL")),
         log_text=_flag("ROLEBOT_LOG_TEXT", get("ROLEBOT_LOG_TEXT")),
+        max_in_flight=_max_in_flight(get("ROLEBOT_MAX_IN_FLIGHT")),
     )
 
 
@@ -222,6 +226,16 @@ def _flow_ttl_hours(raw: str) -> float:
     if not 0 < hours <= 24 * 365:
         raise ConfigError(f"ROLEBOT_FLOW_TTL_HOURS must be a positive number of hours; got {raw!r}")
     return hours
+
+
+def _max_in_flight(raw: str) -> int:
+    if not raw:
+        return DEFAULT_MAX_IN_FLIGHT
+    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        raise ConfigError(
+            f"ROLEBOT_MAX_IN_FLIGHT must be a whole number from 1 to 100000; got {raw!r}"
+        )
+    return int(raw)
 
 
 def _redis_url(raw: str) -> str | None:

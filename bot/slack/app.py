@@ -2,7 +2,8 @@
 
 What it owns: the client's retry policy (rate limits honour Retry-After, transient 5xx and
 dropped connections are retried; Bolt adds none of these by default), event de-duplication
-(Slack retries an event it thinks we missed; a retry must never answer twice), counting
+(Slack retries an event it thinks we missed; a retry must never answer twice: the event
+listeners ask `Deps.first_delivery` once they have been acked), counting
 requests by kind, the last-resort error handler, and registering every listener folder. It
 holds no dialogue logic.
 
@@ -30,13 +31,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.runtime import EngineHolder
-from bot.slack.deps import DEDUPE_TTL_S, Deps
+from bot.slack.deps import Deps
 from bot.slack.identity import BotIdentity
 from bot.slack.inflight import InFlight, track_listener_work
 from bot.slack.listeners import actions, commands, events, views
 from bot.slack.metrics import Metrics
 from bot.slack.outbox import APOLOGY, Outbox, call
-from bot.store.base import StoreUnavailable
 
 logger = logging.getLogger("bot.slack")
 
@@ -60,7 +60,8 @@ class SlackApp(AsyncApp):
     def __init__(self, deps: Deps, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.deps = deps
-        self.in_flight: InFlight = track_listener_work(self)
+        self.in_flight: InFlight = track_listener_work(self, deps.settings.max_in_flight)
+        deps.metrics.in_progress.set_function(lambda: len(self.in_flight))
 
 
 def build_app(
@@ -87,7 +88,6 @@ def build_app(
         logger=logging.getLogger("bot.slack.bolt"),
     )
     app.middleware(_count_requests(deps.metrics))
-    app.middleware(_first_delivery_only(deps))
     app.error(_on_error(deps.metrics))
     for folder in (events, commands, actions, views):
         folder.register(app, deps)
@@ -102,26 +102,6 @@ def _count_requests(metrics: Metrics) -> Any:
         return await next()
 
     return count_requests
-
-
-def _first_delivery_only(deps: Deps) -> Any:
-    async def first_delivery_only(
-        body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
-    ) -> BoltResponse:
-        """Slack retries an event when our ack was late or lost: acknowledge it, do nothing."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
-            try:
-                first = await deps.engine.store.first_delivery(str(event_id), DEDUPE_TTL_S)
-            except StoreUnavailable:
-                first = True  # better a rare double answer than none at all
-            if not first:
-                deps.metrics.duplicates.inc()
-                logger.info("event %s already handled; ignoring the retry", event_id)
-                return BoltResponse(status=200, body="")
-        return await next()
-
-    return first_delivery_only
 
 
 def _on_error(metrics: Metrics) -> Any:

@@ -7,7 +7,9 @@ must read `deps.engine` per request and never keep it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.config import Settings
 from bot.dialogue.engine import Engine
@@ -15,8 +17,11 @@ from bot.runtime import EngineHolder, Reloaded
 from bot.slack.blocks import RenderOptions
 from bot.slack.identity import BotIdentity
 from bot.slack.metrics import Metrics
+from bot.store.base import StoreUnavailable
 
 DEDUPE_TTL_S = 3600
+
+logger = logging.getLogger("bot.slack")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,26 @@ class Deps:
     @property
     def engine(self) -> Engine:
         return self.engines.current
+
+    async def first_delivery(self, body: dict[str, Any]) -> bool:
+        """False for an event we have already handled: Slack retries one when our ack was late
+        or lost, and a retry must never answer twice.
+
+        Event listeners ask this first thing, which is after Bolt has acked the event: kept
+        out of the ack's path, the store's round trip (and any queue in front of it under
+        load) never delays an ack, and a late ack is what makes Slack retry.
+        """
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            return True
+        try:
+            first = await self.engine.store.first_delivery(event_id, DEDUPE_TTL_S)
+        except StoreUnavailable:
+            return True  # better a rare double answer than none at all
+        if not first:
+            self.metrics.duplicates.inc()
+            logger.info("event %s already handled; ignoring the retry", event_id)
+        return first
 
     async def reload(self) -> Reloaded:
         """Reload content (SIGHUP or /ask reload); counted, and logged by the holder."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply
@@ -121,6 +121,11 @@ class Metrics:
             "rolebot_slack_api_errors",
             "Slack Web API calls that failed after the client's retries, by method and error",
             ["method", "error"],
+            registry=r,
+        )
+        self.in_progress = Gauge(
+            "rolebot_replies_in_progress",
+            "Listener work acked and still running; at ROLEBOT_MAX_IN_FLIGHT new requests wait",
             registry=r,
         )
         self.reloads = Counter(

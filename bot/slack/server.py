@@ -146,6 +146,7 @@ async def _slack_events(request: web.Request) -> web.Response:
         # types: a body it cannot read is the sender's error (400), not ours (500)
         logger.warning("unreadable Slack request body: %s", type(exc).__name__)
         return _malformed()
+    await app.in_flight.room()  # backpressure: see bot/slack/inflight.py
     try:
         bolt_response = await app.async_dispatch(bolt_request)
     except Exception:

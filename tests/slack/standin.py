@@ -85,6 +85,7 @@ class SlackStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
+        self.holds: dict[str, asyncio.Event] = {}
         self.sessions: list[SocketSession] = []
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -132,6 +133,11 @@ class SlackStandIn:
         self.failures.setdefault(method, []).extend(
             Failure(status, retry_after, error) for _ in range(times)
         )
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` wait, unanswered, until the returned event is set (a slow Slack)."""
+        self.holds[method] = asyncio.Event()
+        return self.holds[method]
 
     def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and not (ok_only and c.failed)]
@@ -200,6 +206,8 @@ class SlackStandIn:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await self._parse(request)
+        if method in self.holds:
+            await self.holds[method].wait()
         pending = self.failures.get(method)
         if pending:
             failure = pending.pop(0)

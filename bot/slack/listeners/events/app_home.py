@@ -15,9 +15,12 @@ from bot.store.base import StoreUnavailable
 
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_home_opened(
-        event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> None:
-        if event.get("tab") != "home":
+        if event.get("tab") != "home" or not await deps.first_delivery(body):
             return
         user = event["user"]
         try:

@@ -30,9 +30,12 @@ def is_question(event: dict[str, Any], bot_user_id: str | None) -> bool:
 
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_message(
-        event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> None:
-        if not is_question(event, context.bot_user_id):
+        if not is_question(event, context.bot_user_id) or not await deps.first_delivery(body):
             return
         place = places.from_event(event, context.team_id or "")
         text = places.clean_text(event.get("text", ""), context.bot_user_id)

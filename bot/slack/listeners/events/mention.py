@@ -15,10 +15,15 @@ from bot.slack.outbox import Outbox
 
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_mention(
-        event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> None:
         if event.get("bot_id") or event.get("subtype") or not event.get("user"):
             return  # another bot (or an edit) mentioning us: never answer bots
+        if not await deps.first_delivery(body):
+            return
         place = places.from_event(event, context.team_id or "")
         text = places.clean_text(event.get("text", ""), context.bot_user_id)
         await converse(deps, Outbox(client, errors=deps.metrics), place, text)
