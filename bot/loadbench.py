@@ -11,8 +11,10 @@ adapter, listeners that only ack), a "reply" Bolt app that acks and posts one fi
 request (the least any app that answers must do), and this process as the client. The client
 sends signed `/ask` slash commands and `app_mention` events, alternately, at a fixed
 concurrency, to one target at a time; each target goes first in turn, so warm-up and machine
-noise fall on all alike. Bounded in requests and in time. Each target's CPU time per request
-(its process, threads included, read from /proc) is the figure least moved by a busy machine.
+noise fall on all alike. A round against a server that replies lasts until the stand-in has
+every reply, so its throughput is questions answered per second, not acks. Bounded in
+requests and in time. Each target's CPU time per request (its process, threads included, read
+from /proc) is the figure least moved by a busy machine.
 
 It prints PASS/FAIL against the targets (throughput >= 0.7x bare, p99 ack <= 2x bare, no
 errors) but always exits 0: it is a measurement, not a test.
@@ -260,12 +262,27 @@ def _signed(body: str, content_type: str) -> dict[str, str]:
             "X-Slack-Signature": "v0=" + digest.hexdigest()}
 
 
+REPLY_METHODS = ("chat.postMessage", "response_url")
+
+
+async def _replies(http: Any, counts_url: str) -> int:
+    async with http.get(counts_url) as response:
+        counts = await response.json()
+    return sum(int(counts.get(m, 0)) for m in REPLY_METHODS)
+
+
 async def _round(http: Any, url: str, requests: Requests, count: int, concurrency: int,
-                 tally: Tally | None, deadline: float, rate: float | None = None) -> None:
+                 tally: Tally | None, deadline: float, rate: float | None = None,
+                 replies_from: str | None = None) -> None:
     """`count` requests, at most `concurrency` at a time: as fast as answers come back, or, with
-    `rate`, each at its scheduled time. tally None for a warm-up that is not counted."""
+    `rate`, each at its scheduled time. tally None for a warm-up that is not counted.
+
+    With `replies_from` (the stand-in's counts URL) the round lasts until the stand-in has
+    received one reply per acked request, so throughput counts questions answered, not acks:
+    a server that acks fast and answers late gains nothing from it."""
     import aiohttp
 
+    replies_before = await _replies(http, replies_from) if replies_from else 0
     left = itertools.count()
     latencies: list[float] = []
     started = time.perf_counter()
@@ -294,6 +311,16 @@ async def _round(http: Any, url: str, requests: Requests, count: int, concurrenc
                 tally.error(f"HTTP {status}")
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
+    if replies_from:
+        wanted = replies_before + len(latencies)
+        waited_until = time.monotonic() + 30.0
+        while (got := await _replies(http, replies_from)) < wanted:
+            if time.monotonic() > waited_until:
+                if tally is not None:
+                    tally.errors["reply not delivered"] = (
+                        tally.errors.get("reply not delivered", 0) + wanted - got)
+                break
+            await asyncio.sleep(0.005)
     elapsed = time.perf_counter() - started
     if tally is not None:
         tally.seconds += elapsed
@@ -303,7 +330,7 @@ async def _round(http: Any, url: str, requests: Requests, count: int, concurrenc
 
 async def _drive(urls: dict[str, str], pids: dict[str, int], response_url: str, rounds: int,
                  per_round: int, concurrency: int, deadline_s: float,
-                 rate: float | None) -> dict[str, Tally]:
+                 rate: float | None, counts_url: str, replying: set[str]) -> dict[str, Tally]:
     import aiohttp
 
     deadline = time.monotonic() + deadline_s
@@ -313,15 +340,16 @@ async def _drive(urls: dict[str, str], pids: dict[str, int], response_url: str, 
     async with aiohttp.ClientSession(connector=connector,
                                      timeout=aiohttp.ClientTimeout(total=10)) as http:
         for name, url in urls.items():  # warm-up: connections, caches, auth.test
-            await _round(http, url, requests, min(100, per_round), concurrency, None, deadline)
+            await _round(http, url, requests, min(100, per_round), concurrency, None, deadline,
+                         replies_from=counts_url if name in replying else None)
         names = list(urls)
         for r in range(rounds):
             order = names[r % len(names):] + names[:r % len(names)]  # each goes first in turn
             for name in order:
                 before = _cpu_s(pids[name])
                 await _round(http, urls[name], requests, per_round, concurrency, tallies[name],
-                             deadline, rate)
-                await asyncio.sleep(0.3)  # replies still in flight finish before the next target
+                             deadline, rate, counts_url if name in replying else None)
+                await asyncio.sleep(0.1)  # let the machine settle before the next target
                 after = _cpu_s(pids[name])
                 if before is not None and after is not None:
                     tallies[name].cpu_s = (tallies[name].cpu_s or 0.0) + after - before
@@ -362,7 +390,8 @@ def run(rounds: int = 5, per_round: int = 400, concurrency: int = 50,
             tallies = asyncio.run(_drive(
                 {"ours": ours_url, "bare": bare_url, "reply": floor_url},
                 {"ours": ours.pid, "bare": bare.pid, "reply": floor.pid},
-                standin_url + "response/bench", rounds, per_round, concurrency, deadline_s, rate))
+                standin_url + "response/bench", rounds, per_round, concurrency, deadline_s, rate,
+                standin_url + "_counts", {"ours", "reply"}))
             for _, conn in processes[1:]:
                 conn.send("stop")
             standin_conn.send("stop")
@@ -389,6 +418,8 @@ def report(result: dict[str, Any]) -> str:
         "in turn)",
         "ours: the rolebot server on SQLite. bare: a Bolt app that only acks. reply: a Bolt app "
         "that acks and posts one fixed reply, the floor of any app that answers.",
+        "req/s for ours and reply counts a request once its reply reached the stand-in; for "
+        "bare, once acked.",
         "",
         (f"{'target':<8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
          f"{'max ms':>9}{'CPU ms/req':>12}"),

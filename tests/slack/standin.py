@@ -99,6 +99,7 @@ class SlackStandIn:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{hook}", self._response_url)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/_counts", self._counts)  # not Slack's: for a load test elsewhere
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -343,6 +344,15 @@ class SlackStandIn:
         await self._record("response_url", body, request)
         problem = _blocks_problem(body.get("blocks"), 50)
         return web.Response(status=400 if problem else 200, text=problem or "ok")
+
+    async def _counts(self, request: web.Request) -> web.Response:
+        """Successful calls so far, by method: how a client in another process (the load
+        benchmark) knows when every reply it caused has arrived."""
+        counts: dict[str, int] = {}
+        for call in self.calls:
+            if not call.failed:
+                counts[call.method] = counts.get(call.method, 0) + 1
+        return web.json_response(counts)
 
     # -- Socket Mode ----------------------------------------------------------------------------
 
