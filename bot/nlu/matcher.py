@@ -195,11 +195,14 @@ class Matcher:
                 weight += w
             self._examples.append(_Example(intent.id, example.text, example.origin, weight))
         self._vocabulary_list = sorted(self._vocabulary)
+        # the same postings as {position: weight}, so _rank starts from a copy made in C
+        self._posting_maps = {s: dict(entries) for s, entries in self._postings.items()}
         # parallel lists by example position, for the hot loop in _rank
         self._intent_ids = [i.id for i in intents]
         index_of = {intent_id: n for n, intent_id in enumerate(self._intent_ids)}
         self._intent_of = [index_of[e.intent] for e in self._examples]
-        self._inverse_weight = [1 / e.weight if e.weight else 0.0 for e in self._examples]
+        # beta^2 times each example's weight: the scoring loop's denominator, computed once
+        self._scaled_weight = [self.thresholds.beta**2 * e.weight for e in self._examples]
         self._roles = [stems_ & ROLES for stems_ in self._stem_sets]
         self._corrections: dict[str, str | None] = {}
 
@@ -300,10 +303,12 @@ class Matcher:
         known = [s for s in query if s in weights]
         rare = [s for s in known if len(postings[s]) <= self._common_at]
         frequent = [s for s in known if len(postings[s]) > self._common_at] if rare else []
-        shared: dict[int, float] = defaultdict(float)
-        for s in rare or known:
+        walked = sorted(rare or known, key=lambda s: -len(postings[s]))
+        shared: dict[int, float] = dict(self._posting_maps.get(walked[0], {})) if walked else {}
+        add = shared.get
+        for s in walked[1:]:  # the longest list was copied whole; the shorter ones are added
             for position, weight in postings[s]:
-                shared[position] += weight
+                shared[position] = add(position, 0.0) + weight
         if frequent:
             salience, intent_ids, intent_of = self._salience, self._intent_ids, self._intent_of
             for position in shared:
@@ -315,20 +320,19 @@ class Matcher:
             for position in [p for p in shared if self._examples[p].origin in exclude]:
                 del shared[position]
 
-        beta2 = self.thresholds.beta**2
-        gain = 1 + beta2
+        # The F-score of covered = C/Q and specific = C/W (C the weight in common, Q the
+        # question's, W the example's) is (1 + b2) * C / (b2 * W + Q): one division each.
+        gain = 1 + self.thresholds.beta**2
         inverse_query = 1 / query_weight
-        inverse_weight, intent_of, roles = self._inverse_weight, self._intent_of, self._roles
+        scaled_weight, intent_of, roles = self._scaled_weight, self._intent_of, self._roles
         asked_roles = query & ROLES
         mismatch = self.thresholds.role_mismatch
         best_score = [-1.0] * len(self._intent_ids)
         best_position = [-1] * len(self._intent_ids)
         for position, common in shared.items():
-            covered = common * inverse_query
-            specific = common * inverse_weight[position]
             if not common:
                 continue
-            score = gain * covered * specific / (beta2 * covered + specific)
+            score = gain * common / (scaled_weight[position] + query_weight)
             if asked_roles:
                 named = roles[position]
                 if named and not named & asked_roles:
