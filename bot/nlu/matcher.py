@@ -47,6 +47,10 @@ tests/data/labeled_questions.yml, then checked on the dev set)
               (>= UNDOMAINED_CLARIFY_AT, and explaining >= UNDOMAINED_COVERED_AT of the
               question: "do we need both roles", never "who owns the marketing budget").
     fallback  otherwise.
+
+A message that falls back as a whole is tried again sentence by sentence, each sentence that
+asks something under the same rules (see `match`): context written before a question no
+longer drowns it, and context never answers for it.
 """
 from __future__ import annotations
 
