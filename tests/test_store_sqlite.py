@@ -15,7 +15,7 @@ from bot.dialogue.state import ConversationKey, ConversationState, FlowState
 from bot.rolefit.definition import default_rolefit_path, load_rolefit
 from bot.rolefit.flow import FlowRunner
 from bot.store.base import Feedback, Store, StoreUnavailable
-from bot.store.sqlite import SqliteStore, default_db_path
+from bot.store.sqlite import EXPIRED_PURGE_EVERY_S, SqliteStore, default_db_path
 from tests.stores import FakeClock
 
 
@@ -95,18 +95,28 @@ async def test_deliveries_are_remembered_across_a_restart(db_path: Path) -> None
         await store.close()
 
 
-async def test_expired_delivery_ids_are_purged(db_path: Path) -> None:
+async def test_expired_rows_are_purged_at_most_once_a_minute(db_path: Path) -> None:
     clock = FakeClock()
     store = await SqliteStore.open(db_path, clock=clock)
+
+    def rows() -> tuple[set[str], int]:
+        with sqlite3.connect(db_path) as conn:
+            ids = {r[0] for r in conn.execute("SELECT event_id FROM deliveries")}
+            return ids, conn.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+
     try:
         for n in range(5):
             await store.first_delivery(f"Ev{n}", 10)
+        await store.put_conversation(ALICE, flow_state(), 10)
         clock.now += 10
-        await store.first_delivery("fresh", 10)
+        assert await store.first_delivery("Ev0", 10) is True  # past its window: new again
+        await store.first_delivery("fresh", 3600)
+        assert rows() == ({"Ev0", "Ev1", "Ev2", "Ev3", "Ev4", "fresh"}, 1)  # not yet purged
+        clock.now += EXPIRED_PURGE_EVERY_S
+        await store.first_delivery("later", 3600)
+        assert rows() == ({"fresh", "later"}, 0)
     finally:
         await store.close()
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT event_id FROM deliveries").fetchall() == [("fresh",)]
 
 
 async def test_two_stores_on_one_file_agree_on_first_delivery(db_path: Path) -> None:

@@ -3,7 +3,8 @@
 Uses the standard library's sqlite3 on a worker thread (`asyncio.to_thread`) so the event loop
 never blocks on disk; one connection, serialised by a lock, in WAL mode so readers in other
 processes (reports, a second replica on the same host) don't block writers. Expired rows are
-ignored on read and purged as the store goes. Database errors surface as StoreUnavailable, which
+ignored on read and purged as the store goes, at most once a minute. Database errors surface
+as StoreUnavailable, which
 the engine degrades on.
 
 The question log and feedback are purged past retention when the store opens and at most once
@@ -26,6 +27,7 @@ from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
 from bot.store.retention import PurgeSchedule, retention_s
 
 T = TypeVar("T")
+EXPIRED_PURGE_EVERY_S = 60.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -36,6 +38,7 @@ CREATE TABLE IF NOT EXISTS conversations (
     expires_at REAL NOT NULL,
     PRIMARY KEY (team, conversation, user)
 );
+CREATE INDEX IF NOT EXISTS conversations_expiry ON conversations (expires_at);
 CREATE TABLE IF NOT EXISTS deliveries (
     event_id TEXT PRIMARY KEY,
     expires_at REAL NOT NULL
@@ -91,6 +94,9 @@ class SqliteStore:
         self._lock = threading.Lock()
         self._retention_s = retention_s() if retention is None else retention
         self._purges = PurgeSchedule()
+        # expired conversations and delivery ids: reads already skip them, so deleting them is
+        # housekeeping, done at most once a minute rather than on every write
+        self._expiry = PurgeSchedule(EXPIRED_PURGE_EVERY_S)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -141,15 +147,25 @@ class SqliteStore:
         now = self._clock()
         raw = state.to_json()
 
+        purge = self._expired_purge_due(now)
+
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO conversations (team, conversation, user, state, expires_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (team, conversation, user)"
                 " DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
                 (key.team, key.conversation, key.user, raw, now + ttl_s))
-            conn.execute("DELETE FROM conversations WHERE expires_at <= ?", (now,))
+            if purge:
+                conn.execute("DELETE FROM conversations WHERE expires_at <= ?", (now,))
+                conn.execute("DELETE FROM deliveries WHERE expires_at <= ?", (now,))
 
         await self._run(work)
+
+    def _expired_purge_due(self, now: float) -> bool:
+        due = self._expiry.due(now)
+        if due:
+            self._expiry.done(now)
+        return due
 
     async def delete_conversation(self, key: ConversationKey) -> None:
         def work(conn: sqlite3.Connection) -> None:
@@ -162,11 +178,17 @@ class SqliteStore:
     async def first_delivery(self, event_id: str, ttl_s: int) -> bool:
         now = self._clock()
 
+        purge = self._expired_purge_due(now)
+
         def work(conn: sqlite3.Connection) -> bool:
-            # purge first, so an id whose window has passed counts as new again
-            conn.execute("DELETE FROM deliveries WHERE expires_at <= ?", (now,))
-            cursor = conn.execute("INSERT OR IGNORE INTO deliveries (event_id, expires_at)"
-                                  " VALUES (?, ?)", (event_id, now + ttl_s))
+            if purge:
+                conn.execute("DELETE FROM conversations WHERE expires_at <= ?", (now,))
+                conn.execute("DELETE FROM deliveries WHERE expires_at <= ?", (now,))
+            # new, or seen before but its window has passed (not yet purged): one row changes
+            cursor = conn.execute(
+                "INSERT INTO deliveries (event_id, expires_at) VALUES (?, ?)"
+                " ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at"
+                " WHERE deliveries.expires_at <= ?", (event_id, now + ttl_s, now))
             return cursor.rowcount == 1
 
         return await self._run(work)
