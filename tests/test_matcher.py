@@ -74,8 +74,17 @@ def test_confidence_is_within_zero_and_one() -> None:
 
 
 def test_thresholds_decide_between_answer_and_clarify() -> None:
-    strict = Matcher(INTENTS, DOMAIN, Thresholds(answer_at=0.99, clarify_at=0.1))
+    strict = Matcher(INTENTS, DOMAIN, Thresholds(answer_at=0.99, lead_answer_at=0.99, clarify_at=0.1))
     assert strict.match("cio responsibilities please").outcome == "clarify"
+
+
+def test_a_lower_score_is_answered_only_when_one_intent_clearly_leads() -> None:
+    def outcome(lead_margin: float) -> str:
+        thresholds = Thresholds(answer_at=0.99, lead_answer_at=0.1, lead_margin=lead_margin)
+        return Matcher(INTENTS, DOMAIN, thresholds).match("cio responsibilities please").outcome
+
+    assert outcome(lead_margin=0.1) == "answer"  # cio_role far ahead of cto_role
+    assert outcome(lead_margin=0.99) == "clarify"
 
 
 def test_leave_one_out_excludes_the_example_itself() -> None:
@@ -125,12 +134,12 @@ def test_a_sentence_is_not_answered_on_the_strength_of_another(matcher: Matcher,
     assert matcher.match(text).outcome != "answer"
 
 
-def test_a_did_you_mean_for_the_whole_message_is_kept_rather_than_a_sentence_alone(
+def test_a_whole_message_that_found_something_is_not_overruled_by_a_sentence(
     matcher: Matcher,
 ) -> None:
     text = "we're a city council and sell no software at all. cio or cto?"
     match = matcher.match(text)
-    assert (match.outcome, match.suggestions) == ("clarify", ("which_role_do_we_need",))
+    assert match.intent == "which_role_do_we_need" and "sentence" not in match.reason
     assert matcher.match("cio or cto?").intent == "cio_vs_cto"  # what the last sentence alone gets
 
 
@@ -138,3 +147,10 @@ def test_a_message_of_many_sentences_is_matched_in_bounded_work(matcher: Matcher
     text = " ".join(f"Is the cio number {n} here?" for n in range(500))
     match = matcher.match(text)
     assert match.outcome in ("answer", "clarify", "fallback")
+
+
+@pytest.mark.parametrize("question", [
+    "who is our CTO", "who's the chief information officer at Initech", "who is the new cio"])
+def test_asking_who_holds_a_role_is_not_answered(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.outcome == "fallback" and "who holds a role" in match.reason
