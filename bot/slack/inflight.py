@@ -9,15 +9,21 @@ cancels the rest, before it closes the store they use.
 
 It is also the server's backpressure. Acking first means a burst can be acked faster than it
 can be answered; with no bound, the work queued behind the acks (and its memory, and every
-person's wait for a reply) would grow without limit. So at `limit` replies in progress, a new
-request waits for room before it is dispatched and acked. If it waits past Slack's 3 s, Slack
-retries it later, and the retry is answered once like any other.
+person's wait for a reply) would grow without limit. So a request is `admitted` (HTTP and
+Socket Mode alike) only while fewer than `limit` are in progress, counting both listener tasks
+and requests being dispatched, first come first served. One that waits past Slack's 3 s is
+not lost if it is an event (Slack retries it, and the retry is answered once); a slash
+command or a click shows the person Slack's timeout error instead. The limit is sized so that
+only a burst far beyond normal traffic ever waits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +48,8 @@ class InFlight(AsyncListenerStartHandler):
         self._inner = inner
         self._tasks: set[asyncio.Task[Any]] = set()
         self.limit = limit
-        self._room: asyncio.Event | None = None  # made on first use: it belongs to a loop
+        self._dispatching = 0  # admitted requests whose listener task has not registered yet
+        self._waiting: deque[asyncio.Future[None]] = deque()
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -52,26 +59,52 @@ class InFlight(AsyncListenerStartHandler):
         if task is not None and task not in self._tasks:
             self._tasks.add(task)
             task.add_done_callback(self._finished)
-            if len(self._tasks) >= self.limit:
-                self._event().clear()
         await self._inner.handle(request=request, response=response)
 
-    async def room(self) -> None:
-        """Return once fewer than `limit` replies are in progress (at once, nearly always).
-        A soft bound: requests already waiting all go when room appears."""
-        if len(self._tasks) >= self.limit:
-            await self._event().wait()
+    @asynccontextmanager
+    async def admitted(self) -> AsyncIterator[None]:
+        """Dispatch one request inside this: it waits its turn while `limit` are in progress.
+
+        The slot is held until the listener task Bolt creates during the dispatch has started
+        (and so counts in `_tasks`), so a burst cannot slip in between the two.
+        """
+        while len(self._tasks) + self._dispatching >= self.limit or (
+            self._waiting and not self._waiting[0].done()
+        ):
+            turn = asyncio.get_running_loop().create_future()
+            self._waiting.append(turn)
+            try:
+                await turn
+            except asyncio.CancelledError:  # the client went away while waiting
+                if turn.done() and not turn.cancelled():
+                    self._next()  # it was woken: pass the turn on rather than lose it
+                raise
+            finally:
+                if turn in self._waiting:
+                    self._waiting.remove(turn)
+            if len(self._tasks) + self._dispatching < self.limit:
+                break
+        self._dispatching += 1
+        try:
+            yield
+            await asyncio.sleep(0)  # the listener task scheduled by the dispatch runs first
+        finally:
+            self._dispatching -= 1
+            self._next()
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
-        if len(self._tasks) < self.limit:
-            self._event().set()
+        self._next()
 
-    def _event(self) -> asyncio.Event:
-        if self._room is None:
-            self._room = asyncio.Event()
-            self._room.set()
-        return self._room
+    def _next(self) -> None:
+        """Wake the longest-waiting request if there is room for it."""
+        if len(self._tasks) + self._dispatching >= self.limit:
+            return
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
 
     async def drain(self, timeout: float) -> Drained:
         """Wait up to `timeout` s for listener work to finish; cancel whatever is still going."""

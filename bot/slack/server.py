@@ -97,7 +97,9 @@ def open_api_session(app: AsyncApp) -> aiohttp.ClientSession:
     """One connection pool for every Web API call. Without it slack_sdk opens (and closes) a
     new session, so a new TCP connection, per call; Bolt hands the base client's session to
     each request's client. Created here because a session belongs to the running loop."""
-    session = aiohttp.ClientSession()
+    # a session's own timeout is what applies to every call made through it: slack_sdk's
+    # `timeout` is not passed on once a session is given, and aiohttp's default is 300 s
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=app.client.timeout))
     app.client.session = session
     return session
 
@@ -146,9 +148,9 @@ async def _slack_events(request: web.Request) -> web.Response:
         # types: a body it cannot read is the sender's error (400), not ours (500)
         logger.warning("unreadable Slack request body: %s", type(exc).__name__)
         return _malformed()
-    await app.in_flight.room()  # backpressure: see bot/slack/inflight.py
     try:
-        bolt_response = await app.async_dispatch(bolt_request)
+        async with app.in_flight.admitted():  # backpressure: see bot/slack/inflight.py
+            bolt_response = await app.async_dispatch(bolt_request)
     except Exception:
         # Listener errors never get here (they run after the ack and go to app.error), so this
         # is Bolt failing on the shape of a payload, e.g. "event": null. Slack would retry a
@@ -238,7 +240,19 @@ def create_socket_handler(settings: Settings, app: AsyncApp) -> AsyncSocketModeH
     """apps.connections.open goes to settings.api_url (app.client), then to the ws:// it returns."""
     if settings.app_token is None:
         raise ValueError("Socket Mode needs SLACK_APP_TOKEN")  # load_settings prevents this
-    return AsyncSocketModeHandler(app, settings.app_token)
+    return _AdmittingSocketModeHandler(app, settings.app_token)
+
+
+class _AdmittingSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, with each envelope admitted like an HTTP request."""
+
+    async def handle(self, client: Any, req: Any) -> None:
+        app = self.app
+        if isinstance(app, SlackApp):
+            async with app.in_flight.admitted():
+                await super().handle(client, req)
+        else:
+            await super().handle(client, req)
 
 
 async def _until_stopped(app: SlackApp) -> None:

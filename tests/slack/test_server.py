@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -78,3 +79,26 @@ async def test_an_api_error_is_logged_and_apologised_for(
     logged = "\n".join(r.getMessage() for r in caplog.records)  # type: ignore[attr-defined]
     assert "chat.postMessage failed: invalid_blocks" in logged
     assert "xoxb-" not in logged
+
+
+async def test_the_shared_api_session_times_out_like_the_client_not_after_aiohttps_300_s(
+    standin: SlackStandIn,
+) -> None:
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.slack.outbox import Outbox
+    from bot.slack.server import open_api_session
+
+    client = AsyncWebClient(token="xoxb-1", base_url=standin.api_url, timeout=1)
+    app = AsyncApp(client=client, signing_secret="0123456789abcdef0123")
+    session = open_api_session(app)
+    slack_is_stuck = standin.hold("chat.postMessage")
+    try:
+        started = time.monotonic()
+        post = Outbox(app.client).post("C0GENERAL", {"text": "hi"}, apologise=False)
+        assert await asyncio.wait_for(post, 8) is None  # gave up (after ~1 s a try), not hung
+        assert time.monotonic() - started < 5
+    finally:
+        slack_is_stuck.set()
+        await session.close()
