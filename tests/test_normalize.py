@@ -53,3 +53,18 @@ def test_sentences_split_at_end_marks_and_lines_and_know_which_ones_ask() -> Non
         ("thanks!", False),
     ]
     assert sentences("") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We haul freight. Is a C.T.O. or a C.I.O. better for us?",
+     [("We haul freight.", False), ("Is a C.T.O. or a C.I.O. better for us?", True)]),
+    ("Will is our CTO. Who owns vendors\uff1f",
+     [("Will is our CTO.", False), ("Who owns vendors\uff1f", True)]),
+    ("Will the CIO own vendors?", [("Will the CIO own vendors?", True)]),
+])
+def test_titles_with_dots_names_and_full_width_marks_split_where_a_reader_would(
+    text: str, expected: list[tuple[str, bool]]
+) -> None:
+    from bot.nlu.normalize import sentences
+
+    assert sentences(text) == expected

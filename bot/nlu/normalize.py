@@ -169,15 +169,19 @@ def words(text: str) -> list[str]:
     return out
 
 
-# A sentence ends at . ? ! or an ellipsis followed by a space, or at a line break; not after
-# "e.g." / "i.e." / "vs." / "etc.", and a dot inside a word ("2.5", "c.i.o") is no end at all.
+# A sentence ends at . ? ! or an ellipsis (ASCII or full-width) followed by a space, or at a
+# line break; not after "e.g." / "i.e." / "vs." / "etc." or a lone letter ("C.T.O.", "J."),
+# and a dot inside a word ("2.5", "c.i.o") is no end at all.
 _SENTENCE_END = re.compile(
-    r"(?<=[.?!\u2026])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)\s+|\n+",
+    r"(?<=[.?!\u2026\uff1f\uff01])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)"
+    r"(?<!\b[a-z]\.)\s+|\n+",
     re.IGNORECASE,
 )
+# Words that open a question. Not "will", "may" or "must": "Will is our CTO." is a statement;
+# a sentence opening with them asks only when it ends with a question mark.
 _ASKS = re.compile(
     r"^\W*+(what|whats|who|whos|whom|whose|how|why|which|when|where|does|do|did|is|isnt|are|"
-    r"arent|can|could|should|would|will|shall|may|must|explain|tell)\b",
+    r"arent|can|could|should|would|explain|tell)\b",
     re.IGNORECASE,
 )
 
@@ -189,7 +193,7 @@ def sentences(text: str) -> list[tuple[str, bool]]:
     context around it would otherwise drown."""
     parts = [p.strip() for p in _SENTENCE_END.split(strip_slack_markup(text[:MAX_CHARS]))
              if p.strip()]
-    return [(p, p.endswith("?") or bool(_ASKS.match(p))) for p in parts]
+    return [(p, p.endswith(("?", "\uff1f")) or bool(_ASKS.match(p))) for p in parts]
 
 
 def normalize(text: str) -> str:
