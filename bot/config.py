@@ -231,7 +231,7 @@ def _flow_ttl_hours(raw: str) -> float:
 def _max_in_flight(raw: str) -> int:
     if not raw:
         return DEFAULT_MAX_IN_FLIGHT
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= 100_000:
         raise ConfigError(
             f"ROLEBOT_MAX_IN_FLIGHT must be a whole number from 1 to 100000; got {raw!r}"
         )

@@ -134,9 +134,13 @@ def _source_lines(pairs: list[tuple[str, Source]]) -> list[str]:
 Json = dict[str, Any]
 
 
-@lru_cache(maxsize=2048)
-def _section(text: str) -> Json:
+def _new_section(text: str) -> Json:
     return SectionBlock(text=MarkdownTextObject(text=fit(text, SECTION_TEXT_MAX))).to_dict()
+
+
+# Curated text only: a section that quotes what someone typed is built afresh (`echo`), so
+# people's words are not kept in memory after their reply has gone.
+_section = lru_cache(maxsize=2048)(_new_section)
 
 
 @lru_cache(maxsize=1024)
@@ -230,12 +234,16 @@ def flow_controls(buttons: Buttons, can_go_back: bool) -> None:
     buttons.add(row, "Why do you ask?", ids.FLOW_WHY)
 
 
-def _message(text: str, head: list[Json], body: list[str], tail: list[Json]) -> Json:
-    """Assemble within 50 blocks: the body gives way (shortened at a section) if it must."""
+def _message(
+    text: str, head: list[Json], body: list[str], tail: list[Json], echo: bool = False
+) -> Json:
+    """Assemble within 50 blocks: the body gives way (shortened at a section) if it must.
+    `echo`: the body quotes what someone typed (not cached, see _section)."""
     room = MESSAGE_BLOCKS_MAX - len(head) - len(tail)
     if len(body) > room:
         body = body[: max(room - 1, 0)] + ["_\u2026 (shortened to fit in one Slack message)_"]
-    blocks = head + [_section(piece) for piece in body] + tail
+    section = _new_section if echo else _section
+    blocks = head + [section(piece) for piece in body] + tail
     return {"text": fit(text, FALLBACK_TEXT_MAX), "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
 
 
@@ -299,7 +307,7 @@ def _clarify(reply: Clarify) -> dict[str, Any]:
     for topic in reply.suggestions:
         buttons.add(row, topic.title, f"{ids.SHOW_INTENT}:{topic.intent}", topic.intent)
     buttons.add(row, "None of these", ids.NONE_OF_THESE)
-    return _message("Did you mean\u2026?", [], [text], buttons.blocks())
+    return _message("Did you mean\u2026?", [], [text], buttons.blocks(), echo=True)
 
 
 def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
@@ -322,7 +330,9 @@ def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
         buttons.add(
             row, "Ask the experts", ids.ESCALATE, ids.pack({"q": reply.question}, shrink="q")
         )
-    return _message("Here is what I can help with.", [], ["\n".join(lines)], buttons.blocks())
+    return _message(
+        "Here is what I can help with.", [], ["\n".join(lines)], buttons.blocks(), echo=True
+    )
 
 
 def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
@@ -358,7 +368,13 @@ def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
         )
     flow_controls(buttons, can_go_back=bool(reply.answered))
     tail += buttons.blocks()
-    return _message(f"Question {reply.number} of {reply.total}: {question.text}", head, body, tail)
+    return _message(
+        f"Question {reply.number} of {reply.total}: {question.text}",
+        head,
+        body,
+        tail,
+        echo=reply.notice is not None,  # "There is no option 7." quotes the person
+    )
 
 
 def _flow_result(reply: FlowResult, options: RenderOptions) -> dict[str, Any]:
@@ -433,7 +449,7 @@ def why_this_answer(
         lines.append(f"\u2022 Runner-up topic: `{escape(runner_up)}` at {runner_up_score:.2f}")
     if reason:
         lines.append(f"\u2022 {escape(reason)}")
-    return _message("Why this answer?", [], ["\n".join(lines)], [])
+    return _message("Why this answer?", [], ["\n".join(lines)], [], echo=True)
 
 
 def answered(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:

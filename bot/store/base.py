@@ -10,7 +10,7 @@ and it is purged after the retention period (bot/store/retention.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.dialogue.state import ConversationKey, ConversationState
 
@@ -50,6 +50,7 @@ class StoreUnavailable(Exception):
     """The store cannot be reached right now (e.g. Redis down); callers degrade gracefully."""
 
 
+@runtime_checkable  # so a test can check every implementation has every method
 class Store(Protocol):
     async def get_conversation(self, key: ConversationKey) -> ConversationState | None: ...
 

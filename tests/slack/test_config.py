@@ -52,6 +52,7 @@ def test_socket_mode_is_the_default_when_an_app_token_is_set() -> None:
         ("ROLEBOT_FLOW_TTL_HOURS", "-1", "ROLEBOT_FLOW_TTL_HOURS must be a positive number"),
         ("ROLEBOT_MAX_IN_FLIGHT", "0", "ROLEBOT_MAX_IN_FLIGHT must be a whole number from 1"),
         ("ROLEBOT_MAX_IN_FLIGHT", "lots", "ROLEBOT_MAX_IN_FLIGHT must be a whole number from 1"),
+        ("ROLEBOT_MAX_IN_FLIGHT", "\u00b2", "ROLEBOT_MAX_IN_FLIGHT must be a whole number from 1"),
     ],
 )
 def test_a_malformed_setting_names_the_variable_in_one_line(

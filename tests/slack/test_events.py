@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.slack.conftest import ALICE, BOB, GENERAL, SlackSender
+from tests.slack.conftest import ALICE, BOB, GENERAL, RunningBot, SlackSender
 from tests.slack.standin import BOT_ID, BOT_USER_ID, SlackStandIn
 
 
@@ -140,3 +140,21 @@ async def test_app_home_is_published_when_opened(slack: SlackSender, standin: Sl
     (answer,) = await standin.wait_for("chat.postMessage")
     assert answer.body["channel"] == "D0ALICE01"
     assert json.dumps(answer.body["blocks"])
+
+
+async def test_an_answer_sent_twice_is_the_same_as_one_built_from_nothing(
+    slack: SlackSender, standin: SlackStandIn, bot: RunningBot
+) -> None:
+    """Blocks are built once and reused (blocks.py): nothing on the way to Slack may change
+    the shared copies, or the second person asking would see the first one's leftovers."""
+    from bot.slack import blocks
+
+    await slack.mention("what does a cio do")
+    await slack.mention("what does a cio do", user=BOB)
+    first, second = await standin.wait_for("chat.postMessage", count=2)
+    for cached in (blocks._section, blocks._context, blocks._header, blocks._button_without_value):
+        cached.cache_clear()
+    fresh = blocks.render(bot.engine.answer_for("cio_role"))
+    unvalued = [b for b in fresh["blocks"] if b["type"] != "actions"]
+    for sent in (first, second):
+        assert [b for b in sent.body["blocks"] if b["type"] != "actions"] == unvalued
