@@ -418,7 +418,7 @@ class Matcher:
         confident = (top.score >= t.answer_at and lead >= t.margin) or (
             top.score >= t.lead_answer_at and lead >= t.lead_margin)
         if confident and not small_talk_unexplained:
-            return result("answer", f"score {top.score:.2f}, {top.score - runner_score:.2f} ahead of the runner-up", top.intent)
+            return result("answer", f"score {top.score:.2f}, {lead:.2f} ahead of the runner-up", top.intent)
         offered = tuple(
             c.intent
             for c in candidates[: t.max_suggestions]
