@@ -1,8 +1,9 @@
-"""Load benchmark: our Slack server's ack against a Bolt app that does nothing, under the same load.
+"""Load benchmark: our Slack server against a Bolt app that does nothing, under the same load.
 
 `make bench-load` (or `python -m bot.loadbench` from the repository root). What it answers: how
-much does everything we do around Bolt (dedupe in the store, the engine answering after the ack,
-the question log, metrics) cost the ack that Slack times at 3 s?
+much does everything we do around Bolt (the engine answering after the ack, dedupe and the
+question log in the store, metrics) cost in questions answered per second and in the ack
+that Slack times at 3 s?
 
 Five processes on loopback, so no side borrows another's event loop: the Slack stand-in
 (tests/slack/standin.py, receiving replies as Slack's Web API would), our real server

@@ -127,7 +127,8 @@ async def warm_up(identity: BotIdentity, app: AsyncApp) -> None:
 def _ack_timer(app: SlackApp) -> Any:
     @web.middleware
     async def ack_timer(request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Slack's clock for the 3 s ack: arrival to response, verification and dedupe included."""
+        """Slack's clock for the 3 s ack: arrival to response, verification and any wait for
+        room (backpressure) included."""
         if request.path != EVENTS_PATH:
             return await handler(request)
         started = time.perf_counter()

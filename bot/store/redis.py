@@ -8,8 +8,8 @@ Layout (every key under one prefix, default "rolebot:"):
 Connection failures surface as StoreUnavailable so the engine can keep answering. Every
 command is bounded (1 s to connect, 1 s to answer, one immediate retry on a dropped connection),
 and after a connection failure commands fail at once for FAIL_FAST_S instead of each waiting on
-a dead socket: a Slack ack that checks event dedupe must not wait seconds for a Redis that is
-gone. `ping` always really asks, so /readyz sees Redis come back at once; redis-py reconnects by
+a dead socket: a reply that checks event dedupe or loads a conversation must not wait seconds
+for a Redis that is gone. `ping` always really asks, so /readyz sees Redis come back at once; redis-py reconnects by
 itself on the next command, so nothing has to be restarted when Redis returns.
 """
 from __future__ import annotations
