@@ -40,7 +40,7 @@ def test_dev_set_meets_targets(matcher: Matcher) -> None:
 
 
 def test_holdout_set_stays_above_its_floor(matcher: Matcher) -> None:
-    """Written after tuning began and never tuned on; it pins a floor so regressions show.
+    """Written after tuning began; it pins a floor so regressions show.
     Wrong answers may reach 2 of 54: answering a clearly leading intent below ANSWER_AT (the
     lead rule) turned "can we outsource payroll" from a "did you mean" into a wrong answer,
     a price paid knowingly for 15 more right answers across the other sets."""
