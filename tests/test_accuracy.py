@@ -60,6 +60,7 @@ def test_second_batch_stays_above_its_floor(matcher: Matcher) -> None:
     ("third_batch_questions.yml", 0.88, 0.03, 0.95),
     ("fourth_batch_questions.yml", 0.88, 0.03, 0.95),
     ("fifth_batch_questions.yml", 0.84, 0.05, 0.95),
+    ("sixth_batch_questions.yml", 0.86, 0.03, 0.95),
 ])
 def test_blind_batches_stay_above_their_floors(
     matcher: Matcher, name: str, resolved: float, wrong: float, rejected: float
