@@ -249,3 +249,12 @@ def test_a_missing_source_text_is_reported_at_the_source_entry(tmp_path: Path) -
     assert len(found) == 1
     assert found[0].file == "responses/sources.yml"
     assert "cannot read source text" in found[0].message
+
+
+@pytest.mark.parametrize("field", ["rules", "notes"])
+def test_a_list_field_holding_something_else_is_reported_at_its_line(
+    tmp_path: Path, field: str
+) -> None:
+    path, line = edited(tmp_path, f"\n{field}:\n", f"\n{field}: see the wiki\nunused_{field}:\n",
+                        at=f"{field}: see the wiki")
+    assert_reported(problems_for(path), path, line, f"'{field}' must be a list")

@@ -92,6 +92,12 @@ def test_empty_quote(write_tree: WriteTree) -> None:
     assert "responses/beta.yml:8: citation quote is empty" in messages(root)
 
 
+def test_citations_that_are_not_a_list_are_reported_not_a_traceback(write_tree: WriteTree) -> None:
+    text = "id: beta\ntitle: Title\nshort: Short answer.\nbody: b\ncitations: see the sources\n"
+    found = messages(good_tree(write_tree, **{"responses/beta.yml": text}))
+    assert "responses/beta.yml:5: 'citations' must be a list" in found
+
+
 def test_same_example_in_two_intents_is_an_error_with_both_places(write_tree: WriteTree) -> None:
     clash = intent("beta", "beta").replace("beta question number one", "Alpha question, number ONE!")
     found = messages(good_tree(write_tree, **{"intents/beta.yml": clash}))

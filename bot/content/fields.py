@@ -45,13 +45,23 @@ def check_fields(tree: Any, spec: dict[str, bool], file: str, what: str,
     return ok
 
 
+def list_items(value: Any, line: int, what: str, file: str,
+               problems: list[Problem]) -> LineList | None:
+    """The list a field holds; None when the field is absent (a required one is reported by
+    check_fields) or holds something else, reported as "`what` must be a list"."""
+    if value is None:
+        return None
+    if not isinstance(value, LineList):
+        problems.append(Problem(file, line, f"{what} must be a list"))
+        return None
+    return value
+
+
 def text_items(value: Any, line: int, what: str, file: str,
                problems: list[Problem]) -> list[tuple[str, int]]:
     """A list of non-empty texts with their lines (numbers are read as text); None is empty."""
+    value = list_items(value, line, what, file, problems)
     if value is None:
-        return []
-    if not isinstance(value, LineList):
-        problems.append(Problem(file, line, f"{what} must be a list"))
         return []
     out = []
     for index, item in enumerate(value):

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from bot.content.fields import check_fields, read_yaml, text_items
+from bot.content.fields import check_fields, list_items, read_yaml, text_items
 from bot.content.model import Citation, Content, Example, Intent, Origin, Response, Source
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
@@ -126,10 +126,9 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
     if not check_fields(tree, RESPONSE_FIELDS, file, "response", problems):
         return None
     citations: list[Citation] = []
-    raw = tree.get("citations")
-    if raw is not None and not isinstance(raw, LineList):
-        problems.append(Problem(file, tree.line_of("citations"), "'citations' must be a list"))
-    for index, item in enumerate(raw or []):
+    raw = list_items(tree.get("citations"), tree.line_of("citations"), "'citations'", file,
+                     problems) or LineList()
+    for index, item in enumerate(raw):
         line = raw.line_of(index)
         if not check_fields(item, CITATION_FIELDS, file, "citation", problems, line):
             continue

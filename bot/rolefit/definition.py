@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.content.fields import check_fields, read_yaml, text_items
+from bot.content.fields import check_fields, list_items, read_yaml, text_items
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
 from bot.rolefit.model import RECOMMENDATIONS, Option, Question, QuoteRef, Reason, Recommendation
@@ -469,10 +469,8 @@ class _Loader:
         return text_items(value, line, what, self.file, self.problems)
 
     def citations(self, value: Any, line: int) -> tuple[QuoteRef, ...]:
+        value = list_items(value, line, "citations", self.file, self.problems)
         if value is None:
-            return ()
-        if not isinstance(value, LineList):
-            self.problem(line, "citations must be a list")
             return ()
         refs = []
         for index, item in enumerate(value):
@@ -529,10 +527,8 @@ class _Loader:
     # -- sections
 
     def load_questions(self, value: Any, line: int) -> tuple[Question, ...]:
-        if value is None:  # reported as a missing field
-            return ()
-        if not isinstance(value, LineList):
-            self.problem(line, "'questions' must be a list")
+        value = list_items(value, line, "'questions'", self.file, self.problems)
+        if value is None:
             return ()
         for index, item in enumerate(value):
             question = self.load_question(item, value.line_of(index))
@@ -676,10 +672,8 @@ class _Loader:
 
     def load_rules(self, value: Any, line: int,
                    reasons: Mapping[tuple[str, str], AnswerReason]) -> tuple[Rule, ...]:
-        if value is None:  # reported as a missing field
-            return ()
-        if not isinstance(value, LineList):
-            self.problem(line, "'rules' must be a list")
+        value = list_items(value, line, "'rules'", self.file, self.problems)
+        if value is None:
             return ()
         rules: list[Rule] = []
         catch_all: Rule | None = None
@@ -759,10 +753,8 @@ class _Loader:
         return tuple(items)
 
     def load_notes(self, value: Any, line: int) -> tuple[Note, ...]:
+        value = list_items(value, line, "'notes'", self.file, self.problems)
         if value is None:
-            return ()
-        if not isinstance(value, LineList):
-            self.problem(line, "'notes' must be a list")
             return ()
         notes: list[Note] = []
         for index, item in enumerate(value):
