@@ -72,6 +72,20 @@ def _free_site_port(site: Any) -> int:
     return int(site._server.sockets[0].getsockname()[1])
 
 
+async def _serve_until_stopped(conn: Connection, web_app: Any) -> None:
+    """Serve `web_app` on a free loopback port, tell the parent its events URL, and stop when
+    the parent says so."""
+    from aiohttp import web
+
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    conn.send(f"http://127.0.0.1:{_free_site_port(site)}/slack/events")
+    await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+    await runner.cleanup()
+
+
 def _serve_standin(conn: Connection) -> None:
     _quiet()
 
@@ -94,8 +108,6 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
     _quiet()
 
     async def serve() -> None:
-        from aiohttp import web
-
         from bot.config import load_settings
         from bot.dialogue.engine import EngineSettings
         from bot.runtime import build_engine
@@ -111,13 +123,7 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
         engine = build_engine(store, None, EngineSettings(flow_ttl_s=settings.flow_ttl_s))
         identity = BotIdentity(settings.bot_token)
         app = build_app(settings, engine, identity)
-        runner = web.AppRunner(create_web_app(settings, app, engine, identity))
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        conn.send(f"http://127.0.0.1:{_free_site_port(site)}/slack/events")
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
-        await runner.cleanup()
+        await _serve_until_stopped(conn, create_web_app(settings, app, engine, identity))
 
     if profile is None:
         asyncio.run(serve())
@@ -169,13 +175,7 @@ def _serve_bare(conn: Connection, api_url: str, reply: bool = False) -> None:
         web_app = web.Application()
         web_app.router.add_post("/slack/events", events)
         app.client.session = aiohttp.ClientSession()
-        runner = web.AppRunner(web_app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        conn.send(f"http://127.0.0.1:{_free_site_port(site)}/slack/events")
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
-        await runner.cleanup()
+        await _serve_until_stopped(conn, web_app)
         await app.client.session.close()
 
     asyncio.run(serve())
