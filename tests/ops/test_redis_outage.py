@@ -17,7 +17,7 @@ import pytest
 
 from bot.store.redis import RedisStore
 from tests.ops.conftest import DisposableRedis, Replica, sender, wait_until
-from tests.slack.conftest import ALICE, SlackSender, make_settings
+from tests.slack.conftest import SlackSender, make_settings
 from tests.slack.standin import SlackStandIn
 
 pytestmark = pytest.mark.redis
@@ -85,15 +85,7 @@ async def test_dedupe_app_home_and_feedback_carry_on_while_redis_is_down(
     await slack.event(event, event_id="EvOUTAGE00001")
     await standin.wait_for("chat.postMessage", count=2)
 
-    await slack.event(
-        {
-            "type": "app_home_opened",
-            "user": ALICE,
-            "channel": "D0ALICE01",
-            "tab": "home",
-            "event_ts": "1700000000.000100",
-        }
-    )
+    await slack.open_home()
     (home,) = await standin.wait_for("views.publish")
     assert home.body["view"]["type"] == "home"
 

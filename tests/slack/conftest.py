@@ -220,6 +220,18 @@ class SlackSender:
             event["thread_ts"] = thread_ts
         return event
 
+    async def open_home(self, user: str = ALICE) -> Sent:
+        """The person opens the bot's Home tab (app_home_opened)."""
+        return await self.event(
+            {
+                "type": "app_home_opened",
+                "user": user,
+                "channel": "D" + user[1:],
+                "tab": "home",
+                "event_ts": self._ts(),
+            }
+        )
+
     async def mention(self, text: str, **kwargs: Any) -> dict[str, Any]:
         event = self.mention_event(text, **kwargs)
         sent = await self.event(event)

@@ -88,15 +88,7 @@ async def test_rolefit_opens_the_modal_first_then_dms_the_result(
     assert f"Shared by <@{ALICE}>" in json.dumps(shared.body["blocks"])
 
     # and App Home shows it as the last result
-    await slack.event(
-        {
-            "type": "app_home_opened",
-            "user": ALICE,
-            "channel": "D0ALICE01",
-            "tab": "home",
-            "event_ts": "1700000000.000100",
-        }
-    )
+    await slack.open_home()
     (home,) = await standin.wait_for("views.publish")
     assert "Your last assessment" in json.dumps(home.body["view"])
 

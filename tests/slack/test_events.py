@@ -117,15 +117,7 @@ async def test_own_messages_other_bots_and_edits_are_ignored(
 
 
 async def test_app_home_is_published_when_opened(slack: SlackSender, standin: SlackStandIn) -> None:
-    await slack.event(
-        {
-            "type": "app_home_opened",
-            "user": ALICE,
-            "channel": "D0ALICE01",
-            "tab": "home",
-            "event_ts": "1700000000.000100",
-        }
-    )
+    await slack.open_home()
     (published,) = await standin.wait_for("views.publish")
     assert published.body["user_id"] == ALICE
     view = published.body["view"]
