@@ -237,7 +237,7 @@ async def run_socket(
         await release(app, session)
 
 
-def create_socket_handler(settings: Settings, app: AsyncApp) -> AsyncSocketModeHandler:
+def create_socket_handler(settings: Settings, app: SlackApp) -> AsyncSocketModeHandler:
     """apps.connections.open goes to settings.api_url (app.client), then to the ws:// it returns."""
     if settings.app_token is None:
         raise ValueError("Socket Mode needs SLACK_APP_TOKEN")  # load_settings prevents this
@@ -247,12 +247,12 @@ def create_socket_handler(settings: Settings, app: AsyncApp) -> AsyncSocketModeH
 class _AdmittingSocketModeHandler(AsyncSocketModeHandler):
     """Bolt's Socket Mode handler, with each envelope admitted like an HTTP request."""
 
+    def __init__(self, app: SlackApp, app_token: str) -> None:
+        super().__init__(app, app_token)
+        self.in_flight = app.in_flight
+
     async def handle(self, client: Any, req: Any) -> None:
-        app = self.app
-        if isinstance(app, SlackApp):
-            async with app.in_flight.admitted():
-                await super().handle(client, req)
-        else:
+        async with self.in_flight.admitted():
             await super().handle(client, req)
 
 
