@@ -4,13 +4,14 @@ Each figure is measured beside a baseline in the same run (plain rapidfuzz `extr
 WRatio over every example, the simplest matcher one could write), so the ratio means
 something on any machine, however busy.
 """
+
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 import statistics
 import string
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -43,7 +44,7 @@ def _questions(root: Path) -> list[str]:
     own = [i.text for i in load_items(root / "tests" / "data" / "labeled_questions.yml")]
     dev = root.parent / "shared" / "eval" / "dev_questions.yml"
     extra = [i.text for i in load_items(dev)] if dev.exists() else []
-    typos = [q[: len(q) // 2] + q[len(q) // 2 + 1:] for q in own]  # one letter dropped mid-way
+    typos = [q[: len(q) // 2] + q[len(q) // 2 + 1 :] for q in own]  # one letter dropped mid-way
     return own + extra + typos
 
 
@@ -59,8 +60,15 @@ def synthetic_intents(n_intents: int, per_intent: int, seed: int = 7) -> list[In
             ws = rng.sample(common, 3) + rng.sample(topic, 2) + rng.sample(vocab, 2)
             rng.shuffle(ws)
             examples.append(Example(" ".join(ws), Origin(f"synthetic/{i}.yml", j + 1)))
-        intents.append(Intent(f"intent_{i}", "synthetic", tuple(examples), tuple(topic[:2]),
-                              Origin(f"synthetic/{i}.yml", 1)))
+        intents.append(
+            Intent(
+                f"intent_{i}",
+                "synthetic",
+                tuple(examples),
+                tuple(topic[:2]),
+                Origin(f"synthetic/{i}.yml", 1),
+            )
+        )
     return intents
 
 
@@ -74,23 +82,34 @@ def run_bench(root: Path, quick: bool = False) -> int:
         content, _ = load_content(root)
         matcher = Matcher(content.intents, content.domain_terms)
         loads.append(time.perf_counter() - start)
-    print(f"content load + index build:  median {statistics.median(loads) * 1000:.1f} ms "
-          f"({len(content.intents)} intents, {sum(len(i.examples) for i in content.intents)} examples)")
+    print(
+        f"content load + index build:  median {statistics.median(loads) * 1000:.1f} ms "
+        f"({len(content.intents)} intents, {sum(len(i.examples) for i in content.intents)} examples)"
+    )
 
     questions = _questions(root)
     choices = [normalize(e.text) for i in content.intents for e in i.examples]
     for q in questions:  # warm caches (stems, typo corrections) as a running bot would have
         matcher.match(q)
     ours = _time_each(matcher.match, questions, rounds)
-    base = _time_each(lambda q: process.extractOne(normalize(q), choices, scorer=fuzz.WRatio),
-                      questions, rounds)
+    base = _time_each(
+        lambda q: process.extractOne(normalize(q), choices, scorer=fuzz.WRatio), questions, rounds
+    )
     p50, p99 = _percentiles(ours)
     b50, b99 = _percentiles(base)
-    print(f"shipped content, {len(questions)} questions x {rounds}: p50 {p50:.3f}  p99 {p99:.3f}   "
-          f"(baseline extractOne/WRatio p50 {b50:.3f} p99 {b99:.3f}; ratio p50 {p50 / b50:.2f}x)")
+    print(
+        f"shipped content, {len(questions)} questions x {rounds}: p50 {p50:.3f}  p99 {p99:.3f}   "
+        f"(baseline extractOne/WRatio p50 {b50:.3f} p99 {b99:.3f}; ratio p50 {p50 / b50:.2f}x)"
+    )
 
-    hostile = ["x" * 40_000, "cio " * 10_000, "\U0001f525" * 5_000, "<@U1><!channel>" * 2_000,
-               "\x00\x07" * 10_000, "CIO или CTO 首席信息官 " * 1_000]
+    hostile = [
+        "x" * 40_000,
+        "cio " * 10_000,
+        "\U0001f525" * 5_000,
+        "<@U1><!channel>" * 2_000,
+        "\x00\x07" * 10_000,
+        "CIO или CTO 首席信息官 " * 1_000,
+    ]
     h50, h99 = _percentiles(_time_each(matcher.match, hostile, rounds))
     print(f"hostile text (40,000-character and noisy inputs): p50 {h50:.3f}  p99 {h99:.3f}")
 
@@ -109,10 +128,13 @@ def run_bench(root: Path, quick: bool = False) -> int:
         big.match(q)
     big_samples = _time_each(big.match, probes, max(1, rounds // 4))
     big_choices = [normalize(e.text) for i in synthetic for e in i.examples]
-    big_base = _time_each(lambda q: process.extractOne(normalize(q), big_choices, scorer=fuzz.WRatio),
-                          probes, 1)
+    big_base = _time_each(
+        lambda q: process.extractOne(normalize(q), big_choices, scorer=fuzz.WRatio), probes, 1
+    )
     s50, s99 = _percentiles(big_samples)
     sb50, _ = _percentiles(big_base)
-    print(f"synthetic {n_intents} intents x {per} examples: build {build * 1000:.0f} ms; "
-          f"p50 {s50:.3f}  p99 {s99:.3f}   (baseline p50 {sb50:.3f}; ratio p50 {s50 / sb50:.2f}x)")
+    print(
+        f"synthetic {n_intents} intents x {per} examples: build {build * 1000:.0f} ms; "
+        f"p50 {s50:.3f}  p99 {s99:.3f}   (baseline p50 {sb50:.3f}; ratio p50 {s50 / sb50:.2f}x)"
+    )
     return 0

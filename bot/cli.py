@@ -3,6 +3,7 @@
 Exit codes: 0 success; 1 content is invalid (validate, or a command refusing to start) or an
 eval/validate check failed; 2 a usage error (bad arguments, unreadable file, bad setting).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,13 +48,16 @@ def _engine(args: argparse.Namespace, memory: bool = False) -> Any:
 
 # -- subcommands ------------------------------------------------------------------------------
 
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from bot.content.validate import check_quotes, lint, validate_content
     from bot.rolefit.definition import load_rolefit, verify_quotes
 
     root = _content_root(args)
     content, problems = validate_content(root)
-    rolefit, rf_problems = load_rolefit(root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml")
+    rolefit, rf_problems = load_rolefit(
+        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+    )
     problems += rf_problems
     if args.sources_dir:
         sources_dir = Path(args.sources_dir)
@@ -68,11 +72,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _print_problems(problems)
     warnings = len(problems) - len(errors)
     quotes = sum(len(r.citations) for r in content.responses)
-    summary = (f"{len(content.intents)} intents, {len(content.responses)} responses, "
-               f"{sum(len(i.examples) for i in content.intents)} examples, {quotes} quotes"
-               + (" (all found in the sources)" if args.sources_dir and not errors else ""))
-    print(f"{'invalid' if errors else 'ok'}: {summary}; {len(errors)} errors, {warnings} warnings",
-          file=sys.stderr if errors else sys.stdout)
+    summary = (
+        f"{len(content.intents)} intents, {len(content.responses)} responses, "
+        f"{sum(len(i.examples) for i in content.intents)} examples, {quotes} quotes"
+        + (" (all found in the sources)" if args.sources_dir and not errors else "")
+    )
+    print(
+        f"{'invalid' if errors else 'ok'}: {summary}; {len(errors)} errors, {warnings} warnings",
+        file=sys.stderr if errors else sys.stdout,
+    )
     return 1 if errors else 0
 
 
@@ -98,8 +106,13 @@ def cmd_match(args: argparse.Namespace) -> int:
     lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in lines:
         m = matcher.match(text)
-        record = {"text": text, "outcome": m.outcome, "intent": m.intent,
-                  "confidence": round(m.confidence, 4), "suggestions": list(m.suggestions)}
+        record = {
+            "text": text,
+            "outcome": m.outcome,
+            "intent": m.intent,
+            "confidence": round(m.confidence, 4),
+            "suggestions": list(m.suggestions),
+        }
         if args.json:
             print(json.dumps(record), flush=args.text is None)
         else:
@@ -127,8 +140,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
         engine = _engine(args, memory=True)
 
         async def guided() -> int:
-            first = await engine.handle(Turn(ConversationKey("local", "terminal", "you"),
-                                             action=Action("flow_start")))
+            first = await engine.handle(
+                Turn(ConversationKey("local", "terminal", "you"), action=Action("flow_start"))
+            )
             print(render(first))
             return await chat(engine)
 
@@ -162,14 +176,31 @@ def cmd_content(args: argparse.Namespace) -> int:
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     model = {
-        "intents": [{"id": i.id, "description": i.description, "kind": i.kind,
-                     "keywords": list(i.keywords), "examples": [e.text for e in i.examples]}
-                    for i in content.intents],
-        "responses": [{"id": r.id, "title": r.title, "short": r.short, "body": r.body,
-                       "citations": [{"source": c.source, "quote": c.quote} for c in r.citations],
-                       "related": list(r.related)} for r in content.responses],
-        "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "kind": s.kind,
-                     "url": s.url} for s in content.sources],
+        "intents": [
+            {
+                "id": i.id,
+                "description": i.description,
+                "kind": i.kind,
+                "keywords": list(i.keywords),
+                "examples": [e.text for e in i.examples],
+            }
+            for i in content.intents
+        ],
+        "responses": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "short": r.short,
+                "body": r.body,
+                "citations": [{"source": c.source, "quote": c.quote} for c in r.citations],
+                "related": list(r.related),
+            }
+            for r in content.responses
+        ],
+        "sources": [
+            {"id": s.id, "title": s.title, "publisher": s.publisher, "kind": s.kind, "url": s.url}
+            for s in content.sources
+        ],
     }
     if args.json:
         print(json.dumps(model, indent=2, ensure_ascii=False))
@@ -205,8 +236,10 @@ async def _open_log_store() -> Any:
             try:
                 from bot.store.redis import RedisStore
             except ImportError as exc:
-                raise UsageError("ROLEBOT_REDIS_URL is set but the redis package is not "
-                                 "installed (pip install 'rolebot[redis]')") from exc
+                raise UsageError(
+                    "ROLEBOT_REDIS_URL is set but the redis package is not "
+                    "installed (pip install 'rolebot[redis]')"
+                ) from exc
             return await RedisStore.open(url)
         from bot.store.sqlite import SqliteStore, default_db_path
 
@@ -260,9 +293,13 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     questions, _, _ = asyncio.run(_read_log(since_s, votes=False))
-    suggestions, skipped = suggest(questions, content, Matcher(content.intents, content.domain_terms))
+    suggestions, skipped = suggest(
+        questions, content, Matcher(content.intents, content.domain_terms)
+    )
     for skip in skipped:
-        print(f"skipped ({skip.questions} asked): {skip.phrasing!r}: {skip.reason}", file=sys.stderr)
+        print(
+            f"skipped ({skip.questions} asked): {skip.phrasing!r}: {skip.reason}", file=sys.stderr
+        )
     if not suggestions:
         print(f"no suggestions from {len(questions)} questions")
         return 0
@@ -278,7 +315,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     errors = apply_edits(root, edits)
     if errors:
         _print_problems(errors)
-        print("rolebot: not applied: the content would be invalid (problems above)", file=sys.stderr)
+        print(
+            "rolebot: not applied: the content would be invalid (problems above)", file=sys.stderr
+        )
         return 1
     for s in suggestions:
         print(f"applied: {s.file}: {s.intent} + {s.phrasing!r}")
@@ -287,10 +326,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 # -- wiring -----------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rolebot", description=__doc__.splitlines()[0])
-    parser.add_argument("--content", metavar="DIR",
-                        help="folder holding intents/, responses/ and assessment/ (default: the shipped content)")
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        help="folder holding intents/, responses/ and assessment/ (default: the shipped content)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("chat", help="talk to the bot in the terminal")
@@ -300,7 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("match", help="show how questions match (one per line on stdin without TEXT)")
+    p = sub.add_parser(
+        "match", help="show how questions match (one per line on stdin without TEXT)"
+    )
     p.add_argument("text", nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per question")
     p.set_defaults(func=cmd_match)
@@ -312,14 +357,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check content and report every problem as file:line")
     p.add_argument("--lint", action="store_true", help="also run the matcher over the examples")
-    p.add_argument("--sources-dir", metavar="DIR", help="check every quote against the sources' text")
+    p.add_argument(
+        "--sources-dir", metavar="DIR", help="check every quote against the sources' text"
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("eval", help="measure the matcher on a labeled question file")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--strict", action="store_true",
-                   help="leave out examples identical to the question (an honest held-out measure)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="leave out examples identical to the question (an honest held-out measure)",
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("content", help="print the loaded content model")
@@ -331,14 +381,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("report", help="what people asked: volume, outcomes, gaps, feedback")
-    p.add_argument("--since", default="7d", metavar="DURATION", help="e.g. 24h, 7d, 30d (default 7d)")
+    p.add_argument(
+        "--since", default="7d", metavar="DURATION", help="e.g. 24h, 7d, 30d (default 7d)"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("suggest", help="propose unanswered phrasings as new intent examples")
     p.add_argument("--since", default="30d", metavar="DURATION", help="e.g. 7d, 30d (default 30d)")
-    p.add_argument("--apply", action="store_true",
-                   help="write the examples (only if the content still validates)")
+    p.add_argument(
+        "--apply",
+        action="store_true",
+        help="write the examples (only if the content still validates)",
+    )
     p.set_defaults(func=cmd_suggest)
 
     try:
@@ -361,7 +416,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ContentError as exc:
         _print_problems([p for p in exc.problems if p.level == "error"])
-        print("rolebot: content is invalid; fix the problems above (rolebot validate)", file=sys.stderr)
+        print(
+            "rolebot: content is invalid; fix the problems above (rolebot validate)",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

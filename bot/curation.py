@@ -13,6 +13,7 @@ rapidfuzz's token_set_ratio (word order and extra words don't matter) and token_
 whenever one text's words are a subset of the other's, so a one-word question ("cio") would
 swallow every longer question containing that word.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,6 +59,7 @@ def parse_duration(text: str) -> float:
 
 # -- clustering ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Cluster:
     representative: str  # the most asked phrasing
@@ -67,8 +69,9 @@ class Cluster:
     best: str | None  # the intent the matcher leaned to most often
 
 
-def cluster_questions(questions: Iterable[LoggedQuestion],
-                      threshold: float = SIMILAR_AT) -> list[Cluster]:
+def cluster_questions(
+    questions: Iterable[LoggedQuestion], threshold: float = SIMILAR_AT
+) -> list[Cluster]:
     """Largest clusters first (then most people, then alphabetical, so the order is stable)."""
     by_text: dict[str, list[LoggedQuestion]] = defaultdict(list)
     for question in questions:
@@ -80,11 +83,17 @@ def cluster_questions(questions: Iterable[LoggedQuestion],
     # rapidfuzz finds those candidates in C, and the mean is computed for them only
     prefilter = max(0.0, 2 * threshold - 100)
     for text in texts:
-        candidates = process.extract(text, representatives, scorer=fuzz.token_sort_ratio,
-                                     score_cutoff=prefilter, limit=None)
+        candidates = process.extract(
+            text, representatives, scorer=fuzz.token_sort_ratio, score_cutoff=prefilter, limit=None
+        )
         # most similar first; on a tie, the older (larger) cluster
-        closest = max((((fuzz.token_set_ratio(text, rep) + sort) / 2, -index)
-                       for rep, sort, index in candidates), default=None)
+        closest = max(
+            (
+                ((fuzz.token_set_ratio(text, rep) + sort) / 2, -index)
+                for rep, sort, index in candidates
+            ),
+            default=None,
+        )
         if closest is not None and closest[0] >= threshold:
             members[-closest[1]].append(text)
         else:
@@ -94,20 +103,24 @@ def cluster_questions(questions: Iterable[LoggedQuestion],
     for texts_in in members:
         asked = [q for t in texts_in for q in by_text[t]]
         best = Counter(q.best for q in asked if q.best).most_common(1)
-        clusters.append(Cluster(
-            representative=texts_in[0],
-            count=len(asked),
-            askers=len({q.user_hash for q in asked}),
-            examples=tuple(texts_in[:MAX_EXAMPLES]),
-            best=best[0][0] if best else None,
-        ))
+        clusters.append(
+            Cluster(
+                representative=texts_in[0],
+                count=len(asked),
+                askers=len({q.user_hash for q in asked}),
+                examples=tuple(texts_in[:MAX_EXAMPLES]),
+                best=best[0][0] if best else None,
+            )
+        )
     return sorted(clusters, key=lambda c: (-c.count, -c.askers, c.representative))
 
 
 # -- feedback linking ---------------------------------------------------------------------------
 
-def link_feedback(questions: Sequence[LoggedQuestion],
-                  feedback: Sequence[Feedback]) -> list[LoggedQuestion | None]:
+
+def link_feedback(
+    questions: Sequence[LoggedQuestion], feedback: Sequence[Feedback]
+) -> list[LoggedQuestion | None]:
     """For each vote, the question it was about: the latest logged question with its
     question_id asked at or before the vote (else the earliest after: clocks of two replicas
     may disagree by a little). None when it was never logged (a button, not a typed question)."""
@@ -126,6 +139,7 @@ def link_feedback(questions: Sequence[LoggedQuestion],
 
 
 # -- the report ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class IntentStats:
@@ -157,14 +171,16 @@ class Report:
         return asdict(self)
 
 
-def build_report(questions: Sequence[LoggedQuestion], feedback: Sequence[Feedback],
-                 since: float, until: float) -> Report:
+def build_report(
+    questions: Sequence[LoggedQuestion], feedback: Sequence[Feedback], since: float, until: float
+) -> Report:
     outcomes = Counter({"answer": 0, "clarify": 0, "fallback": 0})
     outcomes.update(q.outcome for q in questions)
     volume = len(questions)
     answered = Counter(q.intent for q in questions if q.outcome == "answer" and q.intent)
     votes: dict[str, dict[str, list[str]]] = defaultdict(
-        lambda: {"up": [], "down": [], "reasons": [], "downvoted": []})
+        lambda: {"up": [], "down": [], "reasons": [], "downvoted": []}
+    )
     links = link_feedback(questions, feedback)
     for vote, question in zip(feedback, links):
         tally = votes[vote.intent]
@@ -174,12 +190,22 @@ def build_report(questions: Sequence[LoggedQuestion], feedback: Sequence[Feedbac
                 tally["reasons"].append(vote.reason)
             if question is not None:
                 tally["downvoted"].append(question.question)
-    intents = tuple(sorted(
-        (IntentStats(intent, answered[intent], len(votes[intent]["up"]),
-                     len(votes[intent]["down"]), _tally(votes[intent]["reasons"]),
-                     tuple(dict.fromkeys(votes[intent]["downvoted"])))
-         for intent in set(answered) | set(votes)),
-        key=lambda s: (-s.answered, -s.down, s.intent)))
+    intents = tuple(
+        sorted(
+            (
+                IntentStats(
+                    intent,
+                    answered[intent],
+                    len(votes[intent]["up"]),
+                    len(votes[intent]["down"]),
+                    _tally(votes[intent]["reasons"]),
+                    tuple(dict.fromkeys(votes[intent]["downvoted"])),
+                )
+                for intent in set(answered) | set(votes)
+            ),
+            key=lambda s: (-s.answered, -s.down, s.intent),
+        )
+    )
     return Report(
         since=since,
         until=until,
@@ -214,18 +240,26 @@ def format_report(report: Report) -> str:
     total = report.volume
     lines = [
         f"Questions from {_when(report.since)} to {_when(report.until)}",
-        (f"  asked       {total:6d}  by {report.askers} "
-         f"{'person' if report.askers == 1 else 'people'}"),
+        (
+            f"  asked       {total:6d}  by {report.askers} "
+            f"{'person' if report.askers == 1 else 'people'}"
+        ),
         f"  answered    {report.outcomes['answer']:6d}  {_share(report.outcomes['answer'], total)}",
-        (f"  clarified   {report.outcomes['clarify']:6d}  "
-         f"{_share(report.outcomes['clarify'], total)}  (did you mean)"),
-        (f"  fell back   {report.outcomes['fallback']:6d}  "
-         f"{_share(report.outcomes['fallback'], total)}  (no answer)"),
+        (
+            f"  clarified   {report.outcomes['clarify']:6d}  "
+            f"{_share(report.outcomes['clarify'], total)}  (did you mean)"
+        ),
+        (
+            f"  fell back   {report.outcomes['fallback']:6d}  "
+            f"{_share(report.outcomes['fallback'], total)}  (no answer)"
+        ),
     ]
     if report.surfaces:
         lines.append("  where       " + ", ".join(f"{k} {v}" for k, v in report.surfaces.items()))
-    for title, clusters in (("Unanswered questions (gaps), largest first", report.unanswered),
-                            ("Clarified questions (did you mean), largest first", report.clarified)):
+    for title, clusters in (
+        ("Unanswered questions (gaps), largest first", report.unanswered),
+        ("Clarified questions (did you mean), largest first", report.clarified),
+    ):
         lines += ["", f"{title}: {len(clusters)} clusters"]
         for c in clusters[:SHOWN_CLUSTERS]:
             leaning = f"  (closest: {c.best})" if c.best else ""
@@ -235,8 +269,13 @@ def format_report(report: Report) -> str:
                 lines.append("           also: " + "; ".join(others))
         if len(clusters) > SHOWN_CLUSTERS:
             lines.append(f"  ... and {len(clusters) - SHOWN_CLUSTERS} more (--json shows all)")
-    lines += ["", (f"Answers and feedback by intent ({report.feedback} votes, "
-                   f"{report.feedback_linked} linked to a logged question)")]
+    lines += [
+        "",
+        (
+            f"Answers and feedback by intent ({report.feedback} votes, "
+            f"{report.feedback_linked} linked to a logged question)"
+        ),
+    ]
     if not report.intents:
         lines.append("  (none)")
     for s in report.intents:
@@ -253,6 +292,7 @@ def report_json(report: Report) -> str:
 
 
 # -- suggestions --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -280,8 +320,9 @@ def readable(normalized: str) -> str:
     return shown if normalize(shown) == normalize(normalized) else normalized
 
 
-def suggest(questions: Iterable[LoggedQuestion], content: Content,
-            matcher: Matcher) -> tuple[list[Suggestion], list[Skipped]]:
+def suggest(
+    questions: Iterable[LoggedQuestion], content: Content, matcher: Matcher
+) -> tuple[list[Suggestion], list[Skipped]]:
     """One proposal per cluster of clarified or unanswered questions whose representative the
     matcher already leans to an existing intent with (score >= the clarify threshold) and that
     names a domain term: the gap is a phrasing, not a topic. Without a domain term the question
@@ -305,8 +346,11 @@ def suggest(questions: Iterable[LoggedQuestion], content: Content,
             continue
         for key in _keys(phrasing):
             taken[key] = "this run"
-        suggestions.append(Suggestion(ranked[0].intent, files[ranked[0].intent], phrasing,
-                                      cluster.count, ranked[0].score))
+        suggestions.append(
+            Suggestion(
+                ranked[0].intent, files[ranked[0].intent], phrasing, cluster.count, ranked[0].score
+            )
+        )
     return suggestions, skipped
 
 
@@ -316,8 +360,13 @@ def _keys(text: str) -> tuple[str, str]:
     return normalize(text), " ".join(stems(text))
 
 
-def _not_proposed(phrasing: str, top: Candidate | None, matcher: Matcher, domain: set[str],
-                  taken: Mapping[str, str]) -> str | None:
+def _not_proposed(
+    phrasing: str,
+    top: Candidate | None,
+    matcher: Matcher,
+    domain: set[str],
+    taken: Mapping[str, str],
+) -> str | None:
     if top is None:
         return "no word of it is known"
     clarify_at = matcher.thresholds.clarify_at
@@ -335,6 +384,7 @@ def _not_proposed(phrasing: str, top: Candidate | None, matcher: Matcher, domain
 
 
 # -- editing intent files -----------------------------------------------------------------------
+
 
 def _scalar(text: str, style: str | None) -> str:
     """`text` as a YAML scalar in the style of its neighbours, quoted whenever plain would not
@@ -383,7 +433,9 @@ def plan_edits(root: Path, suggestions: Sequence[Suggestion]) -> dict[str, tuple
     """{file relative to root: (text now, text with the new examples)}."""
     edits: dict[str, tuple[str, str]] = {}
     for s in suggestions:
-        before = edits[s.file][1] if s.file in edits else (root / s.file).read_text(encoding="utf-8")
+        before = (
+            edits[s.file][1] if s.file in edits else (root / s.file).read_text(encoding="utf-8")
+        )
         try:
             after = append_example(before, s.phrasing)
         except CannotEdit as exc:
@@ -396,9 +448,12 @@ def diff(edits: Mapping[str, tuple[str, str]]) -> str:
     return "".join(
         line
         for file, (before, after) in sorted(edits.items())
-        for line in difflib.unified_diff(before.splitlines(keepends=True),
-                                         after.splitlines(keepends=True),
-                                         fromfile=f"a/{file}", tofile=f"b/{file}")
+        for line in difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{file}",
+            tofile=f"b/{file}",
+        )
     )
 
 
@@ -418,8 +473,10 @@ def check_edits(root: Path, edits: Mapping[str, tuple[str, str]]) -> list[Proble
         rolefit = staged / "assessment" / "rolefit.yml"
         if rolefit.is_file():
             _, rf_problems = load_rolefit(rolefit, staged / "responses" / "sources.yml")
-            problems += [Problem(p.file.replace(str(staged) + "/", ""), p.line, p.message, p.level)
-                         for p in rf_problems]
+            problems += [
+                Problem(p.file.replace(str(staged) + "/", ""), p.line, p.message, p.level)
+                for p in rf_problems
+            ]
     return problems
 
 

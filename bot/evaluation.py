@@ -3,6 +3,7 @@
 File shape (as ../shared/eval/dev_questions.yml): `items: [{text, intent: [ids] | null}]`;
 `intent: null` marks an out-of-scope question that must not get a curated answer.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -46,7 +47,9 @@ class Report:
         return {
             "top1": self.top1 / self.in_scope if self.in_scope else 1.0,
             "resolved": self.resolved / self.in_scope if self.in_scope else 1.0,
-            "out_of_scope_rejection": self.rejected / self.out_of_scope if self.out_of_scope else 1.0,
+            "out_of_scope_rejection": self.rejected / self.out_of_scope
+            if self.out_of_scope
+            else 1.0,
             "wrong_answer_rate": self.wrong / self.total if self.total else 0.0,
         }
 
@@ -56,10 +59,16 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "counts": {"total": self.total, "in_scope": self.in_scope, "out_of_scope": self.out_of_scope},
+            "counts": {
+                "total": self.total,
+                "in_scope": self.in_scope,
+                "out_of_scope": self.out_of_scope,
+            },
             **{k: round(v, 4) for k, v in self.ratios().items()},
             "precision_of_answers": round(self.answer_precision(), 4),
-            "calibration": {band: {"answers": n, "right": r} for band, (n, r) in self.calibration.items()},
+            "calibration": {
+                band: {"answers": n, "right": r} for band, (n, r) in self.calibration.items()
+            },
             "per_intent": self.per_intent,
             "confused_pairs": [{"expected": a, "got": b, "count": n} for a, b, n in self.confused],
             "misses": self.misses,
@@ -110,7 +119,9 @@ def evaluate(matcher: Matcher, items: list[Item], strict: bool = False) -> Repor
             expected[item.intents[0]] += 1
             recalled[item.intents[0]] += right
             report.top1 += right
-            in_suggestions = match.outcome == "clarify" and bool(set(match.suggestions) & set(item.intents))
+            in_suggestions = match.outcome == "clarify" and bool(
+                set(match.suggestions) & set(item.intents)
+            )
             report.resolved += right or in_suggestions
             if match.outcome == "answer" and not right:
                 report.wrong += 1
@@ -129,8 +140,11 @@ def evaluate(matcher: Matcher, items: list[Item], strict: bool = False) -> Repor
     for intent in sorted(set(expected) | set(answered)):
         precision = answered_right[intent] / answered[intent] if answered[intent] else 1.0
         recall = recalled[intent] / expected[intent] if expected[intent] else 1.0
-        report.per_intent[intent] = {"precision": round(precision, 3), "recall": round(recall, 3),
-                                     "support": expected[intent]}
+        report.per_intent[intent] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "support": expected[intent],
+        }
     report.confused = [(a, b, n) for (a, b), n in confused.most_common(10)]
     return report
 
@@ -193,7 +207,9 @@ def format_report(report: Report) -> str:
     if report.misses:
         lines += ["", "misses:"]
         for m in report.misses:
-            lines.append(f"  {m['text']!r}: expected {m['expected']}, got {m['outcome']} "
-                         f"{m['intent'] or m['suggestions'] or ''} ({m['confidence']:.2f}; {m['reason']}; "
-                         f"via {m['evidence']!r})")
+            lines.append(
+                f"  {m['text']!r}: expected {m['expected']}, got {m['outcome']} "
+                f"{m['intent'] or m['suggestions'] or ''} ({m['confidence']:.2f}; {m['reason']}; "
+                f"via {m['evidence']!r})"
+            )
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from /proc) is the figure least moved by a busy machine.
 It prints PASS/FAIL against the targets (throughput >= 0.7x bare, p99 ack <= 2x bare, no
 errors) but always exits 0: it is a measurement, not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,6 +64,7 @@ TARGETS = {"throughput": 0.7, "p99": 2.0}
 
 
 # -- the servers, one per child process ---------------------------------------------------------
+
 
 def _quiet() -> None:
     logging.basicConfig(level=logging.WARNING)
@@ -116,9 +118,16 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
         from bot.slack.server import create_web_app
         from bot.store.sqlite import SqliteStore
 
-        settings = load_settings(mode="http", dotenv=None, environ={
-            "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": api_url, "ROLEBOT_DB": db})
+        settings = load_settings(
+            mode="http",
+            dotenv=None,
+            environ={
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": api_url,
+                "ROLEBOT_DB": db,
+            },
+        )
         store = await SqliteStore.open(db)
         engine = build_engine(store, None, EngineSettings(flow_ttl_s=settings.flow_ttl_s))
         identity = BotIdentity(settings.bot_token)
@@ -142,10 +151,10 @@ def _serve_bare(conn: Connection, api_url: str, reply: bool = False) -> None:
     _quiet()
 
     async def serve() -> None:
+        import aiohttp
         from aiohttp import web
         from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
         from slack_bolt.async_app import AsyncApp
-        import aiohttp
         from slack_sdk.web.async_client import AsyncWebClient
         from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -159,18 +168,22 @@ def _serve_bare(conn: Connection, api_url: str, reply: bool = False) -> None:
             await ack()
             if reply:
                 await AsyncWebhookClient(command["response_url"], session=client.session).send(
-                    text="ok", response_type="ephemeral")
+                    text="ok", response_type="ephemeral"
+                )
 
         async def mention(event: dict[str, Any], client: AsyncWebClient) -> None:
             if reply:
-                await client.chat_postMessage(channel=event["channel"], text="ok",
-                                              thread_ts=event["ts"])
+                await client.chat_postMessage(
+                    channel=event["channel"], text="ok", thread_ts=event["ts"]
+                )
 
         app.command("/ask")(ask)
         app.event("app_mention")(mention)
 
         async def events(request: web.Request) -> web.Response:
-            return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+            return await to_aiohttp_response(
+                await app.async_dispatch(await to_bolt_request(request))
+            )
 
         web_app = web.Application()
         web_app.router.add_post("/slack/events", events)
@@ -182,6 +195,7 @@ def _serve_bare(conn: Connection, api_url: str, reply: bool = False) -> None:
 
 
 # -- the client ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Tally:
@@ -206,7 +220,9 @@ class Tally:
 
     @property
     def cpu_ms_per_request(self) -> float:
-        return self.cpu_s / self.sent * 1000 if self.cpu_s is not None and self.sent else float("nan")
+        return (
+            self.cpu_s / self.sent * 1000 if self.cpu_s is not None and self.sent else float("nan")
+        )
 
 
 def _cpu_s(pid: int) -> float | None:
@@ -238,29 +254,62 @@ class Requests:
         user = f"U{n % 50:08d}"
         question = QUESTIONS[n % len(QUESTIONS)]
         if n % 2:
-            return urlencode({
-                "token": "x", "team_id": TEAM_ID, "team_domain": "bench", "channel_id": "C0BENCH01",
-                "channel_name": "bench", "user_id": user, "user_name": user.lower(),
-                "command": "/ask", "text": question, "api_app_id": APP_ID,
-                "is_enterprise_install": "false", "response_url": self.response_url,
-                "trigger_id": f"{n}.{TEAM_ID}.{uuid.uuid4().hex}",
-            }), "application/x-www-form-urlencoded"
+            return urlencode(
+                {
+                    "token": "x",
+                    "team_id": TEAM_ID,
+                    "team_domain": "bench",
+                    "channel_id": "C0BENCH01",
+                    "channel_name": "bench",
+                    "user_id": user,
+                    "user_name": user.lower(),
+                    "command": "/ask",
+                    "text": question,
+                    "api_app_id": APP_ID,
+                    "is_enterprise_install": "false",
+                    "response_url": self.response_url,
+                    "trigger_id": f"{n}.{TEAM_ID}.{uuid.uuid4().hex}",
+                }
+            ), "application/x-www-form-urlencoded"
         ts = f"{int(time.time())}.{n:06d}"
-        return json.dumps({
-            "token": "x", "team_id": TEAM_ID, "api_app_id": APP_ID, "type": "event_callback",
-            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}", "event_time": int(time.time()),
-            "event": {"type": "app_mention", "user": user, "text": f"<@{BOT_USER_ID}> {question}",
-                      "ts": ts, "channel": "C0BENCH01", "event_ts": ts, "team": TEAM_ID},
-            "authorizations": [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": BOT_USER_ID,
-                                "is_bot": True, "is_enterprise_install": False}],
-        }), "application/json"
+        return json.dumps(
+            {
+                "token": "x",
+                "team_id": TEAM_ID,
+                "api_app_id": APP_ID,
+                "type": "event_callback",
+                "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "app_mention",
+                    "user": user,
+                    "text": f"<@{BOT_USER_ID}> {question}",
+                    "ts": ts,
+                    "channel": "C0BENCH01",
+                    "event_ts": ts,
+                    "team": TEAM_ID,
+                },
+                "authorizations": [
+                    {
+                        "enterprise_id": None,
+                        "team_id": TEAM_ID,
+                        "user_id": BOT_USER_ID,
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+            }
+        ), "application/json"
 
 
 def _signed(body: str, content_type: str) -> dict[str, str]:
     timestamp = str(int(time.time()))
     digest = hmac.new(SIGNING_SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
-    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": "v0=" + digest.hexdigest()}
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": "v0=" + digest.hexdigest(),
+    }
 
 
 REPLY_METHODS = ("chat.postMessage", "response_url")
@@ -272,9 +321,17 @@ async def _replies(http: Any, counts_url: str) -> int:
     return sum(int(counts.get(m, 0)) for m in REPLY_METHODS)
 
 
-async def _round(http: Any, url: str, requests: Requests, count: int, concurrency: int,
-                 tally: Tally | None, deadline: float, rate: float | None = None,
-                 replies_from: str | None = None) -> None:
+async def _round(
+    http: Any,
+    url: str,
+    requests: Requests,
+    count: int,
+    concurrency: int,
+    tally: Tally | None,
+    deadline: float,
+    rate: float | None = None,
+    replies_from: str | None = None,
+) -> None:
     """`count` requests, at most `concurrency` at a time: as fast as answers come back, or, with
     `rate`, each at its scheduled time. tally None for a warm-up that is not counted.
 
@@ -295,7 +352,9 @@ async def _round(http: Any, url: str, requests: Requests, count: int, concurrenc
             body, content_type = requests.next()
             sent_at = time.perf_counter()
             try:
-                async with http.post(url, data=body.encode(), headers=_signed(body, content_type)) as r:
+                async with http.post(
+                    url, data=body.encode(), headers=_signed(body, content_type)
+                ) as r:
                     await r.read()
                     status = r.status
             except (aiohttp.ClientError, TimeoutError) as exc:
@@ -319,48 +378,81 @@ async def _round(http: Any, url: str, requests: Requests, count: int, concurrenc
             if time.monotonic() > waited_until:
                 if tally is not None:
                     tally.errors["reply not delivered"] = (
-                        tally.errors.get("reply not delivered", 0) + wanted - got)
+                        tally.errors.get("reply not delivered", 0) + wanted - got
+                    )
                 break
             await asyncio.sleep(0.005)
     elapsed = time.perf_counter() - started
     if tally is not None:
         tally.seconds += elapsed
         tally.latencies += latencies
-        tally.rounds.append((len(latencies) / elapsed if elapsed else 0.0, _percentile(latencies, 99)))
+        tally.rounds.append(
+            (len(latencies) / elapsed if elapsed else 0.0, _percentile(latencies, 99))
+        )
 
 
-async def _drive(urls: dict[str, str], pids: dict[str, int], response_url: str, rounds: int,
-                 per_round: int, concurrency: int, deadline_s: float,
-                 rate: float | None, counts_url: str, replying: set[str]) -> dict[str, Tally]:
+async def _drive(
+    urls: dict[str, str],
+    pids: dict[str, int],
+    response_url: str,
+    rounds: int,
+    per_round: int,
+    concurrency: int,
+    deadline_s: float,
+    rate: float | None,
+    counts_url: str,
+    replying: set[str],
+) -> dict[str, Tally]:
     import aiohttp
 
     deadline = time.monotonic() + deadline_s
     tallies = {name: Tally() for name in urls}
     requests = Requests(response_url)
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
-    async with aiohttp.ClientSession(connector=connector,
-                                     timeout=aiohttp.ClientTimeout(total=10)) as http:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=10)
+    ) as http:
         for name, url in urls.items():  # warm-up: connections, caches, auth.test
-            await _round(http, url, requests, min(100, per_round), concurrency, None, deadline,
-                         replies_from=counts_url if name in replying else None)
+            await _round(
+                http,
+                url,
+                requests,
+                min(100, per_round),
+                concurrency,
+                None,
+                deadline,
+                replies_from=counts_url if name in replying else None,
+            )
         names = list(urls)
         for r in range(rounds):
-            order = names[r % len(names):] + names[:r % len(names)]  # each goes first in turn
+            order = names[r % len(names) :] + names[: r % len(names)]  # each goes first in turn
             for name in order:
                 before = _cpu_s(pids[name])
-                await _round(http, urls[name], requests, per_round, concurrency, tallies[name],
-                             deadline, rate, counts_url if name in replying else None)
+                await _round(
+                    http,
+                    urls[name],
+                    requests,
+                    per_round,
+                    concurrency,
+                    tallies[name],
+                    deadline,
+                    rate,
+                    counts_url if name in replying else None,
+                )
                 await asyncio.sleep(0.1)  # let the machine settle before the next target
                 after = _cpu_s(pids[name])
                 if before is not None and after is not None:
                     tallies[name].cpu_s = (tallies[name].cpu_s or 0.0) + after - before
             if time.monotonic() >= deadline:
-                print(f"stopped after {r + 1} rounds: the {deadline_s:.0f} s limit", file=sys.stderr)
+                print(
+                    f"stopped after {r + 1} rounds: the {deadline_s:.0f} s limit", file=sys.stderr
+                )
                 break
     return tallies
 
 
 # -- running and reporting ----------------------------------------------------------------------
+
 
 def _start(ctx: Any, target: Any, *args: Any) -> tuple[Any, Connection, Any]:
     parent, child = ctx.Pipe()
@@ -372,27 +464,42 @@ def _start(ctx: Any, target: Any, *args: Any) -> tuple[Any, Connection, Any]:
     return process, parent, parent.recv()
 
 
-def run(rounds: int = 5, per_round: int = 400, concurrency: int = 50,
-        deadline_s: float = 300.0, profile: str | None = None,
-        rate: float | None = None) -> dict[str, Any]:
+def run(
+    rounds: int = 5,
+    per_round: int = 400,
+    concurrency: int = 50,
+    deadline_s: float = 300.0,
+    profile: str | None = None,
+    rate: float | None = None,
+) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
     processes: list[tuple[Any, Connection]] = []
     with tempfile.TemporaryDirectory(prefix="rolebot-loadbench-") as tmp:
         try:
             standin, standin_conn, standin_url = _start(ctx, _serve_standin)
             processes.append((standin, standin_conn))
-            ours, ours_conn, ours_url = _start(ctx, _serve_ours, standin_url + "api/",
-                                               str(Path(tmp) / "rolebot.db"), profile)
+            ours, ours_conn, ours_url = _start(
+                ctx, _serve_ours, standin_url + "api/", str(Path(tmp) / "rolebot.db"), profile
+            )
             processes.append((ours, ours_conn))
             bare, bare_conn, bare_url = _start(ctx, _serve_bare, standin_url + "api/")
             processes.append((bare, bare_conn))
             floor, floor_conn, floor_url = _start(ctx, _serve_bare, standin_url + "api/", True)
             processes.append((floor, floor_conn))
-            tallies = asyncio.run(_drive(
-                {"ours": ours_url, "bare": bare_url, "reply": floor_url},
-                {"ours": ours.pid, "bare": bare.pid, "reply": floor.pid},
-                standin_url + "response/bench", rounds, per_round, concurrency, deadline_s, rate,
-                standin_url + "_counts", {"ours", "reply"}))
+            tallies = asyncio.run(
+                _drive(
+                    {"ours": ours_url, "bare": bare_url, "reply": floor_url},
+                    {"ours": ours.pid, "bare": bare.pid, "reply": floor.pid},
+                    standin_url + "response/bench",
+                    rounds,
+                    per_round,
+                    concurrency,
+                    deadline_s,
+                    rate,
+                    standin_url + "_counts",
+                    {"ours", "reply"},
+                )
+            )
             for _, conn in processes[1:]:
                 conn.send("stop")
             standin_conn.send("stop")
@@ -403,8 +510,14 @@ def run(rounds: int = 5, per_round: int = 400, concurrency: int = 50,
                 if process.is_alive():
                     process.terminate()
                     process.join(5)
-    return {"tallies": tallies, "delivered": delivered, "rounds": rounds, "per_round": per_round,
-            "concurrency": concurrency, "rate": rate}
+    return {
+        "tallies": tallies,
+        "delivered": delivered,
+        "rounds": rounds,
+        "per_round": per_round,
+        "concurrency": concurrency,
+        "rate": rate,
+    }
 
 
 def report(result: dict[str, Any]) -> str:
@@ -422,14 +535,18 @@ def report(result: dict[str, Any]) -> str:
         "req/s for ours and reply counts a request once its reply reached the stand-in; for "
         "bare, once acked.",
         "",
-        (f"{'target':<8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-         f"{'max ms':>9}{'CPU ms/req':>12}"),
+        (
+            f"{'target':<8}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+            f"{'max ms':>9}{'CPU ms/req':>12}"
+        ),
     ]
     for name, t in tallies.items():
-        lines.append(f"{name:<8}{t.sent:>10}{sum(t.errors.values()):>8}{t.throughput:>10.0f}"
-                     f"{t.percentile(50) * 1000:>9.1f}{t.percentile(99) * 1000:>9.1f}"
-                     f"{(max(t.latencies) if t.latencies else float('nan')) * 1000:>9.1f}"
-                     f"{t.cpu_ms_per_request:>12.2f}")
+        lines.append(
+            f"{name:<8}{t.sent:>10}{sum(t.errors.values()):>8}{t.throughput:>10.0f}"
+            f"{t.percentile(50) * 1000:>9.1f}{t.percentile(99) * 1000:>9.1f}"
+            f"{(max(t.latencies) if t.latencies else float('nan')) * 1000:>9.1f}"
+            f"{t.cpu_ms_per_request:>12.2f}"
+        )
     for name, t in tallies.items():
         shown = "  ".join(f"{rps:.0f}/s p99 {p99 * 1000:.0f}ms" for rps, p99 in t.rounds)
         lines.append(f"  {name} by round: {shown}")
@@ -443,49 +560,77 @@ def report(result: dict[str, Any]) -> str:
     }
     lines += [
         "",
-        (f"ours/bare throughput {throughput:5.2f}  (target >= {TARGETS['throughput']})  "
-         f"{'PASS' if verdict['throughput'] else 'FAIL'}"),
-        (f"ours/bare p99        {p99:5.2f}  (target <= {TARGETS['p99']})  "
-         f"{'PASS' if verdict['p99'] else 'FAIL'}"),
-        (f"errors               {sum(sum(e.values()) for e in errors.values()):5d}  (target 0)     "
-         f"{'PASS' if verdict['errors'] else 'FAIL'}" + (f"  {errors}" if errors else "")),
+        (
+            f"ours/bare throughput {throughput:5.2f}  (target >= {TARGETS['throughput']})  "
+            f"{'PASS' if verdict['throughput'] else 'FAIL'}"
+        ),
+        (
+            f"ours/bare p99        {p99:5.2f}  (target <= {TARGETS['p99']})  "
+            f"{'PASS' if verdict['p99'] else 'FAIL'}"
+        ),
+        (
+            f"errors               {sum(sum(e.values()) for e in errors.values()):5d}  (target 0)     "
+            f"{'PASS' if verdict['errors'] else 'FAIL'}" + (f"  {errors}" if errors else "")
+        ),
     ]
     delivered = result["delivered"]
     if delivered:
         mentions = (ours.sent + 1) // 2
-        lines.append(f"our replies the stand-in received: {delivered.get('chat.postMessage', 0)} "
-                     f"chat.postMessage, {delivered.get('response_url', 0)} response_url "
-                     f"(~{mentions} of each sent in counted rounds, plus warm-up)")
+        lines.append(
+            f"our replies the stand-in received: {delivered.get('chat.postMessage', 0)} "
+            f"chat.postMessage, {delivered.get('response_url', 0)} response_url "
+            f"(~{mentions} of each sent in counted rounds, plus warm-up)"
+        )
     if ours.latencies and bare.latencies:
-        lines.append(f"mean ack: ours {statistics.fmean(ours.latencies) * 1000:.1f} ms, "
-                     f"bare {statistics.fmean(bare.latencies) * 1000:.1f} ms")
+        lines.append(
+            f"mean ack: ours {statistics.fmean(ours.latencies) * 1000:.1f} ms, "
+            f"bare {statistics.fmean(bare.latencies) * 1000:.1f} ms"
+        )
     floor = tallies.get("reply")
     if floor is not None and floor.throughput and bare.throughput:
         lines.append(
             f"the fixed-reply floor against bare: throughput {floor.throughput / bare.throughput:.2f}x, "
             f"p99 {floor.percentile(99) / bare.percentile(99):.2f}x; ours against that floor: "
             f"throughput {ours.throughput / floor.throughput:.2f}x, "
-            f"p99 {ours.percentile(99) / floor.percentile(99):.2f}x")
+            f"p99 {ours.percentile(99) / floor.percentile(99):.2f}x"
+        )
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.loadbench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.loadbench", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=400, help="per target per round")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole run")
-    parser.add_argument("--rate", type=float, metavar="REQ_PER_S",
-                        help="pace requests at this rate instead of sending as fast as acks come "
-                             "back: ack latency below saturation rather than capacity")
-    parser.add_argument("--profile", metavar="FILE",
-                        help="write cProfile stats of our server process here (pstats format)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        metavar="REQ_PER_S",
+        help="pace requests at this rate instead of sending as fast as acks come "
+        "back: ack latency below saturation rather than capacity",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="write cProfile stats of our server process here (pstats format)",
+    )
     args = parser.parse_args(argv)
-    if min(args.rounds, args.requests, args.concurrency) < 1 or args.deadline <= 0 or (
-            args.rate is not None and args.rate <= 0):
+    if (
+        min(args.rounds, args.requests, args.concurrency) < 1
+        or args.deadline <= 0
+        or (args.rate is not None and args.rate <= 0)
+    ):
         parser.error("--rounds, --requests, --concurrency, --deadline and --rate must be positive")
-    print(report(run(args.rounds, args.requests, args.concurrency, args.deadline, args.profile,
-                     args.rate)))
+    print(
+        report(
+            run(
+                args.rounds, args.requests, args.concurrency, args.deadline, args.profile, args.rate
+            )
+        )
+    )
     return 0
 
 

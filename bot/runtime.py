@@ -5,6 +5,7 @@ The CLI and the Slack server both start here, so they refuse invalid content the
 changes content without a restart: it builds a whole new engine from the files and swaps the
 reference, or keeps the old engine when the new content is invalid.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,14 +30,18 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
     """Load and validate everything; raise ContentError if anything is an error."""
     root = root or default_root()
     content, problems = validate_content(root)
-    rolefit, rf_problems = load_rolefit(root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml")
+    rolefit, rf_problems = load_rolefit(
+        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+    )
     problems = problems + rf_problems
     if rolefit is None or any(p.level == "error" for p in problems):
         raise ContentError(problems)
     return content, rolefit, problems
 
 
-def build_engine(store: Store, root: Path | None = None, settings: EngineSettings = EngineSettings()) -> Engine:
+def build_engine(
+    store: Store, root: Path | None = None, settings: EngineSettings = EngineSettings()
+) -> Engine:
     content, rolefit, _ = load_checked(root)
     matcher = Matcher(content.intents, content.domain_terms)
     titles = {r.id: r.title for r in content.responses}

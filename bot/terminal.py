@@ -3,6 +3,7 @@
 The Slack renderer's twin: same reply values, plain text instead of Block Kit. Slack mrkdwn
 in bodies (*bold*, _italic_, <url|label>) is turned into readable plain text.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,14 @@ from typing import TextIO
 from bot.content.model import Source
 from bot.dialogue.engine import Engine
 from bot.dialogue.replies import (
-    Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply, Topic,
+    Answer,
+    Clarify,
+    Fallback,
+    FlowQuestion,
+    FlowResult,
+    Notice,
+    Reply,
+    Topic,
 )
 from bot.dialogue.state import ConversationKey
 from bot.dialogue.turn import Action, Turn
@@ -37,8 +45,9 @@ def _wrap(text: str, indent: str = "") -> str:
             continue
         lead = re.match(r"\s*(?:[•\-*]|\d+\.)\s+", line)
         hang = " " * len(lead.group(0)) if lead else ""
-        lines.append(textwrap.fill(line, WIDTH, initial_indent=indent,
-                                   subsequent_indent=indent + hang) or "")
+        lines.append(
+            textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent + hang) or ""
+        )
     return "\n".join(lines)
 
 
@@ -77,8 +86,10 @@ def render(reply: Reply) -> str:
         out += [f"  {n}. {t.title}" for n, t in enumerate(reply.suggestions, 1)]
         out.append("Type a number to pick one, or rephrase your question.")
     elif isinstance(reply, Fallback):
-        out.append("I can only answer questions about technology leadership: CIO and CTO roles, "
-                   "who owns what, and which one your organisation needs.")
+        out.append(
+            "I can only answer questions about technology leadership: CIO and CTO roles, "
+            "who owns what, and which one your organisation needs."
+        )
         out += _topics(reply.topics, "For example:")
         out += ["", "Type 'help' for everything I know, or 'start assessment'."]
     elif isinstance(reply, FlowQuestion):
@@ -91,7 +102,9 @@ def render(reply: Reply) -> str:
         for n, option in enumerate(q.options, 1):
             hint = f" ({option.hint})" if option.hint else ""
             out.append(f"  {n}. {option.label}{hint}")
-        out.append("Answer with a number or in your own words; 'back', 'restart', 'cancel', 'why?'.")
+        out.append(
+            "Answer with a number or in your own words; 'back', 'restart', 'cancel', 'why?'."
+        )
     elif isinstance(reply, FlowResult):
         rec = reply.recommendation
         heading = f"Recommendation: {rec.title}"

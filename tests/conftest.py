@@ -1,4 +1,5 @@
 """Shared fixtures: the shipped content, and small content trees built in tmp folders."""
+
 from __future__ import annotations
 
 import textwrap

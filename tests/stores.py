@@ -6,6 +6,7 @@ is instant and exact; Redis expires keys on its own clock, so advancing really w
 those waits to about a second). Redis is a real redis-server on loopback under a random key
 prefix, deleted afterwards: skipped with a reason on a laptop without one, a failure in CI.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -3,6 +3,7 @@
 Thresholds from the issue: top-1 >= 0.95, resolved >= 0.98, out-of-scope rejection >= 0.95,
 wrong answers <= 0.02. A failure prints every miss with its evidence.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -56,12 +57,15 @@ def test_second_batch_stays_above_its_floor(matcher: Matcher) -> None:
     assert ratios["resolved"] >= 0.95 and ratios["wrong_answer_rate"] <= 0.03, format_report(report)
 
 
-@pytest.mark.parametrize(("name", "resolved", "wrong", "rejected"), [
-    ("third_batch_questions.yml", 0.88, 0.03, 0.95),
-    ("fourth_batch_questions.yml", 0.88, 0.03, 0.95),
-    ("fifth_batch_questions.yml", 0.84, 0.05, 0.95),
-    ("sixth_batch_questions.yml", 0.86, 0.03, 0.95),
-])
+@pytest.mark.parametrize(
+    ("name", "resolved", "wrong", "rejected"),
+    [
+        ("third_batch_questions.yml", 0.88, 0.03, 0.95),
+        ("fourth_batch_questions.yml", 0.88, 0.03, 0.95),
+        ("fifth_batch_questions.yml", 0.84, 0.05, 0.95),
+        ("sixth_batch_questions.yml", 0.86, 0.03, 0.95),
+    ],
+)
 def test_blind_batches_stay_above_their_floors(
     matcher: Matcher, name: str, resolved: float, wrong: float, rejected: float
 ) -> None:

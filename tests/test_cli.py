@@ -1,4 +1,5 @@
 """The command line as people use it: real subprocesses, real exit codes, real output."""
+
 from __future__ import annotations
 
 import json
@@ -10,18 +11,36 @@ from pathlib import Path
 from tests.conftest import REPO, WriteTree
 
 
-def rolebot(*args: str, stdin: str = "", cwd: Path | None = None, env: dict[str, str] | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "ROLEBOT_DB": str((cwd or REPO) / "data" / "cli-test.db"), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
-                          text=True, cwd=cwd or REPO, env=full_env, timeout=120)
+def rolebot(
+    *args: str, stdin: str = "", cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        **os.environ,
+        "ROLEBOT_DB": str((cwd or REPO) / "data" / "cli-test.db"),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO,
+        env=full_env,
+        timeout=120,
+    )
 
 
 def test_match_reads_one_question_per_line_and_answers_in_order() -> None:
-    result = rolebot("match", "--json", stdin="what does a cto do\nwhere is the parking garage\nhello\n")
+    result = rolebot(
+        "match", "--json", stdin="what does a cto do\nwhere is the parking garage\nhello\n"
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["text"] for r in rows] == ["what does a cto do", "where is the parking garage", "hello"]
+    assert [r["text"] for r in rows] == [
+        "what does a cto do",
+        "where is the parking garage",
+        "hello",
+    ]
     assert set(rows[0]) == {"text", "outcome", "intent", "confidence", "suggestions"}
     assert (rows[0]["outcome"], rows[0]["intent"]) == ("answer", "cto_role")
     assert rows[1]["outcome"] == "fallback" and rows[1]["intent"] is None
@@ -56,15 +75,21 @@ def test_unreadable_eval_file_is_one_line_and_exit_2() -> None:
 
 
 def test_validate_reports_broken_content_at_file_line_and_exits_1(write_tree: WriteTree) -> None:
-    root = write_tree({"intents/a.yml": "id: a\nexamples: [x,\n", "responses/sources.yml": "sources: []\n"})
+    root = write_tree(
+        {"intents/a.yml": "id: a\nexamples: [x,\n", "responses/sources.yml": "sources: []\n"}
+    )
     result = rolebot("--content", str(root), "validate")
     assert result.returncode == 1
     assert "intents/a.yml:3: invalid YAML" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_commands_refuse_to_start_on_invalid_content_with_the_same_messages(write_tree: WriteTree) -> None:
-    root = write_tree({"intents/a.yml": "id: a\nexamples: [x,\n", "responses/sources.yml": "sources: []\n"})
+def test_commands_refuse_to_start_on_invalid_content_with_the_same_messages(
+    write_tree: WriteTree,
+) -> None:
+    root = write_tree(
+        {"intents/a.yml": "id: a\nexamples: [x,\n", "responses/sources.yml": "sources: []\n"}
+    )
     result = rolebot("--content", str(root), "ask", "hello")
     assert result.returncode == 1
     assert "intents/a.yml:3: invalid YAML" in result.stderr
@@ -72,25 +97,38 @@ def test_commands_refuse_to_start_on_invalid_content_with_the_same_messages(writ
 
 
 def test_chat_answers_and_picks_a_suggestion_by_number(tmp_path: Path) -> None:
-    result = rolebot("chat", stdin="what does a cio do\nthanks\nquit\n", env={"ROLEBOT_DB": str(tmp_path / "c.db")})
+    result = rolebot(
+        "chat",
+        stdin="what does a cio do\nthanks\nquit\n",
+        env={"ROLEBOT_DB": str(tmp_path / "c.db")},
+    )
     assert result.returncode == 0, result.stderr
     assert "Sources:" in result.stdout
 
 
 def test_a_malformed_setting_is_one_line_naming_it_and_exit_2(tmp_path: Path) -> None:
-    result = rolebot("chat", stdin="quit\n", env={"ROLEBOT_RETENTION_DAYS": "ninety",
-                                                  "ROLEBOT_DB": str(tmp_path / "c.db")})
+    result = rolebot(
+        "chat",
+        stdin="quit\n",
+        env={"ROLEBOT_RETENTION_DAYS": "ninety", "ROLEBOT_DB": str(tmp_path / "c.db")},
+    )
     assert result.returncode == 2
-    assert result.stderr.strip() == ("rolebot: ROLEBOT_RETENTION_DAYS must be a positive number "
-                                     "of days, not 'ninety'")
+    assert result.stderr.strip() == (
+        "rolebot: ROLEBOT_RETENTION_DAYS must be a positive number of days, not 'ninety'"
+    )
 
 
 def test_settings_in_dotenv_reach_every_reader(tmp_path: Path) -> None:
     """.env is applied beneath the environment, so the question log's settings see it too."""
     (tmp_path / ".env").write_text("ROLEBOT_RETENTION_DAYS=ninety\n")
-    result = subprocess.run([sys.executable, "-m", "bot", "--content", str(REPO), "chat"],
-                            input="quit\n", capture_output=True, text=True, cwd=tmp_path,
-                            env={k: v for k, v in os.environ.items() if k != "ROLEBOT_RETENTION_DAYS"},
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--content", str(REPO), "chat"],
+        input="quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "ROLEBOT_RETENTION_DAYS"},
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "ROLEBOT_RETENTION_DAYS must be a positive number of days" in result.stderr

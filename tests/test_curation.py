@@ -1,5 +1,6 @@
 """`rolebot report` and `rolebot suggest`: what curators read from the question log, and the
 examples it proposes (shown as a diff, applied only when the content still validates)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,14 +34,30 @@ from tests.conftest import REPO
 NOW = time.time()
 
 
-def asked(question: str, outcome: str = "fallback", best: str | None = "cio_role",
-          user: str = "h1", ago_s: float = 60.0, surface: str = "channel") -> LoggedQuestion:
-    return LoggedQuestion(at=NOW - ago_s, question_id=f"{user}/{question}", user_hash=user,
-                          team="T1", surface=surface, question=question, outcome=outcome,
-                          intent=best if outcome == "answer" else None, best=best, confidence=0.4)
+def asked(
+    question: str,
+    outcome: str = "fallback",
+    best: str | None = "cio_role",
+    user: str = "h1",
+    ago_s: float = 60.0,
+    surface: str = "channel",
+) -> LoggedQuestion:
+    return LoggedQuestion(
+        at=NOW - ago_s,
+        question_id=f"{user}/{question}",
+        user_hash=user,
+        team="T1",
+        surface=surface,
+        question=question,
+        outcome=outcome,
+        intent=best if outcome == "answer" else None,
+        best=best,
+        confidence=0.4,
+    )
 
 
 # -- durations ----------------------------------------------------------------------------------
+
 
 def test_durations_read_hours_days_and_weeks() -> None:
     assert parse_duration("24h") == 86400
@@ -57,6 +74,7 @@ def test_a_bad_duration_is_a_one_line_error(bad: str) -> None:
 
 
 # -- clustering ---------------------------------------------------------------------------------
+
 
 def test_similar_questions_cluster_together_largest_first() -> None:
     questions = [
@@ -77,8 +95,11 @@ def test_similar_questions_cluster_together_largest_first() -> None:
     top = clusters[0]
     assert top.askers == 3 and top.best == "cio_role"
     assert top.examples[0] == "who owns the marketing budget"
-    assert set(top.examples) == {"who owns the marketing budget", "who owns marketing budget",
-                                 "who owns the marketing budget here"}
+    assert set(top.examples) == {
+        "who owns the marketing budget",
+        "who owns marketing budget",
+        "who owns the marketing budget here",
+    }
     assert clusters[2].best is None
 
 
@@ -93,6 +114,7 @@ def test_clustering_an_empty_log_gives_no_clusters() -> None:
 
 # -- the report ---------------------------------------------------------------------------------
 
+
 def test_the_report_counts_outcomes_rates_surfaces_and_votes_per_intent() -> None:
     questions = [
         asked("what does a cio do", "answer", "cio_role", user="a", surface="im"),
@@ -102,9 +124,19 @@ def test_the_report_counts_outcomes_rates_surfaces_and_votes_per_intent() -> Non
         asked("what does a coo do", "fallback", "cto_role"),
     ]
     votes = [
-        Feedback("T1", "a", "cio_role", "what does a cio do", True, NOW, "", "a/what does a cio do"),
-        Feedback("T1", "b", "cio_role", "what does a cio do", False, NOW, "too long",
-                 "b/what does a cio do"),
+        Feedback(
+            "T1", "a", "cio_role", "what does a cio do", True, NOW, "", "a/what does a cio do"
+        ),
+        Feedback(
+            "T1",
+            "b",
+            "cio_role",
+            "what does a cio do",
+            False,
+            NOW,
+            "too long",
+            "b/what does a cio do",
+        ),
         Feedback("T1", "c", "cto_role", "", False, NOW),
     ]
     report = build_report(questions, votes, NOW - 86400, NOW)
@@ -113,8 +145,11 @@ def test_the_report_counts_outcomes_rates_surfaces_and_votes_per_intent() -> Non
     assert (report.clarify_rate, report.fallback_rate) == (0.2, 0.2)
     assert report.surfaces == {"channel": 3, "im": 1, "command": 1}
     by_intent = {s.intent: s for s in report.intents}
-    assert (by_intent["cio_role"].answered, by_intent["cio_role"].up,
-            by_intent["cio_role"].down) == (2, 1, 1)
+    assert (
+        by_intent["cio_role"].answered,
+        by_intent["cio_role"].up,
+        by_intent["cio_role"].down,
+    ) == (2, 1, 1)
     assert by_intent["cio_role"].reasons == ("too long",)
     assert by_intent["cio_role"].downvoted == ("what does a cio do",)
     assert (by_intent["cto_role"].down, by_intent["cto_role"].downvoted) == (1, ())
@@ -133,6 +168,7 @@ def test_an_empty_report_has_no_rates_to_divide_by_zero() -> None:
 
 
 # -- the CLI over a real SQLite log -------------------------------------------------------------
+
 
 def write_log(path: Path, questions: list[LoggedQuestion], votes: list[Feedback] = ()) -> None:
     async def write() -> None:
@@ -158,14 +194,24 @@ def log_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_report_json_covers_only_the_window_asked_for(
     log_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_log(log_db, [asked("what does a coo do"), asked("what does a coo do", user="h2"),
-                       asked("old question about the cio", ago_s=3 * 86400)])
+    write_log(
+        log_db,
+        [
+            asked("what does a coo do"),
+            asked("what does a coo do", user="h2"),
+            asked("old question about the cio", ago_s=3 * 86400),
+        ],
+    )
     assert main(["report", "--since", "24h", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["volume"] == 2
-    assert report["unanswered"][0] == {"representative": "what does a coo do", "count": 2,
-                                       "askers": 2, "examples": ["what does a coo do"],
-                                       "best": "cio_role"}
+    assert report["unanswered"][0] == {
+        "representative": "what does a coo do",
+        "count": 2,
+        "askers": 2,
+        "examples": ["what does a coo do"],
+        "best": "cio_role",
+    }
     assert main(["report", "--since", "7d"]) == 0
     assert "old question about the cio" in capsys.readouterr().out
 
@@ -208,6 +254,7 @@ def test_report_purges_past_retention_before_reading(
 
 # -- suggest ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     root = tmp_path / "content"
@@ -237,7 +284,9 @@ def test_suggest_prints_a_diff_and_changes_nothing(
     assert '+  - "cio plus cto"\n' in out
     assert out.count("\n+  - ") == 1
     assert "'what does a coo do': names no technology-leadership term" in err
-    assert "'cio responsibilities': normalises to an existing example at intents/cio_role.yml:" in err
+    assert (
+        "'cio responsibilities': normalises to an existing example at intents/cio_role.yml:" in err
+    )
     assert (content / "intents" / "cio_vs_cto.yml").read_text() == before
 
 
@@ -249,7 +298,8 @@ def test_suggest_apply_appends_the_example_after_the_last_one_and_validates(
     before = path.read_text()
     assert main(["--content", str(content), "suggest", "--apply"]) == 0
     assert "applied: intents/cio_vs_cto.yml: cio_vs_cto + 'cio plus cto'" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
     after = path.read_text()
     assert after == before + '  - "cio plus cto"\n'
     _, problems = validate_content(content)
@@ -266,8 +316,10 @@ def test_apply_refuses_a_change_that_would_make_content_invalid(content: Path) -
     before = (content / "intents" / "cio_vs_cto.yml").read_text()
     errors = apply_edits(content, edits)
     assert errors and all(e.level == "error" for e in errors)
-    assert any(str(e).startswith("intents/cio_vs_cto.yml:") and "also appears in intent"
-               in str(e) for e in errors)
+    assert any(
+        str(e).startswith("intents/cio_vs_cto.yml:") and "also appears in intent" in str(e)
+        for e in errors
+    )
     assert (content / "intents" / "cio_vs_cto.yml").read_text() == before
 
 
@@ -278,7 +330,9 @@ def test_suggest_refuses_to_run_on_invalid_content(
     (content / "responses" / "cio_vs_cto.yml").unlink()
     before = (content / "intents" / "cio_vs_cto.yml").read_text()
     assert main(["--content", str(content), "suggest", "--apply"]) == 1
-    assert "intents/cio_vs_cto.yml:1: intent 'cio_vs_cto' has no response" in capsys.readouterr().err
+    assert (
+        "intents/cio_vs_cto.yml:1: intent 'cio_vs_cto' has no response" in capsys.readouterr().err
+    )
     assert (content / "intents" / "cio_vs_cto.yml").read_text() == before
 
 
@@ -296,13 +350,15 @@ keywords: [cio]
 
 def test_an_example_is_appended_after_the_last_example_in_the_same_style() -> None:
     edited = append_example(INTENT, "third one")
-    assert edited == INTENT.replace('colon"   # trailing comment\n',
-                                    'colon"   # trailing comment\n  - "third one"\n')
+    assert edited == INTENT.replace(
+        'colon"   # trailing comment\n', 'colon"   # trailing comment\n  - "third one"\n'
+    )
     assert yaml.safe_load(edited)["examples"] == ["first one", "second: with a colon", "third one"]
 
 
-@pytest.mark.parametrize("phrasing", ['say "hi": now', "# not a comment", "it's - ok", "yes",
-                                      "null", "[cio]"])
+@pytest.mark.parametrize(
+    "phrasing", ['say "hi": now', "# not a comment", "it's - ok", "yes", "null", "[cio]"]
+)
 def test_a_plain_list_gets_quotes_only_when_yaml_needs_them(phrasing: str) -> None:
     text = "id: demo\nexamples:\n- one\n- two\n"
     edited = append_example(text, phrasing)
@@ -326,14 +382,19 @@ def test_examples_that_are_not_a_block_list_cannot_be_appended_to(text: str) -> 
 
 
 def test_the_diff_names_the_file_and_shows_one_added_line(content: Path) -> None:
-    edits = plan_edits(content, [
-        Suggestion("cio_role", "intents/cio_role.yml", "cio thing one", 2, 0.5),
-        Suggestion("cio_role", "intents/cio_role.yml", "cio thing two", 1, 0.5),
-    ])
+    edits = plan_edits(
+        content,
+        [
+            Suggestion("cio_role", "intents/cio_role.yml", "cio thing one", 2, 0.5),
+            Suggestion("cio_role", "intents/cio_role.yml", "cio thing two", 1, 0.5),
+        ],
+    )
     shown = diff(edits)
     assert shown.startswith("--- a/intents/cio_role.yml\n+++ b/intents/cio_role.yml\n")
     assert [line for line in shown.splitlines() if line.startswith("+ ")] == [
-        '+  - "cio thing one"', '+  - "cio thing two"']
+        '+  - "cio thing one"',
+        '+  - "cio thing two"',
+    ]
 
 
 def test_normalised_tokens_are_shown_the_way_people_write_them() -> None:

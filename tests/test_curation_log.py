@@ -1,5 +1,6 @@
 """The question log as the engine writes it: normalised, anonymous, linked to feedback, and never
 in the way of an answer. Ends with the same over the wire: the real server and the stand-in."""
+
 from __future__ import annotations
 
 import hashlib
@@ -56,7 +57,9 @@ async def test_an_answered_question_is_logged_normalised_under_a_salted_hash(
 async def test_no_raw_user_id_and_no_raw_text_reach_the_log(
     engine: Engine, store: MemoryStore
 ) -> None:
-    await engine.handle(Turn(ALICE, "Hey <@U0BOB0001>, what does the Chief Information Officer do?"))
+    await engine.handle(
+        Turn(ALICE, "Hey <@U0BOB0001>, what does the Chief Information Officer do?")
+    )
     (entry,) = await logged(store)
     stored = repr(asdict(entry))
     assert "U0ALICE01" not in stored and "U0BOB0001" not in stored
@@ -103,8 +106,11 @@ async def test_a_vote_links_to_the_question_it_is_about(engine: Engine, store: M
     assert vote.user == second.user_hash  # the vote is as anonymous as the question
     report = build_report(await logged(store), [vote], 0, 1e12)
     (stats,) = [s for s in report.intents if s.intent == answer.response.id]
-    assert (stats.down, stats.reasons, stats.downvoted) == (1, ("too vague",),
-                                                            ("who does the cio report to",))
+    assert (stats.down, stats.reasons, stats.downvoted) == (
+        1,
+        ("too vague",),
+        ("who does the cio report to",),
+    )
     assert report.feedback_linked == 1
 
 
@@ -133,6 +139,7 @@ async def test_a_store_that_cannot_log_still_answers(error: Exception) -> None:
 
 
 # -- which kind of conversation: places.py sets Turn.surface ------------------------------------
+
 
 @pytest.mark.parametrize(
     ("event", "surface"),
@@ -163,6 +170,7 @@ def test_a_slash_command_and_the_dm_have_their_own_surfaces() -> None:
 
 # -- over the wire ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 async def wire(tmp_path: Path) -> AsyncIterator[Any]:
     from tests.slack.conftest import RunningBot, SlackSender, make_settings
@@ -188,7 +196,9 @@ async def test_questions_from_slack_are_logged_with_where_they_were_asked(wire: 
     await standin.wait_for("response_url")
     entries = await bot.engine.store.questions_since(0)
     seen = {(q.surface, q.question, q.outcome) for q in entries}
-    assert seen == {("channel", "what does a cio do", "answer"),
-                    ("im", "who owns outsourcing", "answer"),
-                    ("command", "what does a coo do", "fallback")}
+    assert seen == {
+        ("channel", "what does a cio do", "answer"),
+        ("im", "who owns outsourcing", "answer"),
+        ("command", "what does a coo do", "fallback"),
+    }
     assert all("U0ALICE01" not in repr(asdict(q)) for q in entries)

@@ -1,4 +1,5 @@
 """The conversation engine end to end on the shipped content, with a real SQLite file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -45,7 +46,9 @@ async def test_an_assessment_survives_a_restart(tmp_path: Path) -> None:
     reply = await say(second, ANA, "small")
     assert isinstance(reply, FlowQuestion) and reply.question.id == "priority"
     for answer in ("build_products", "low", "other", "none"):
-        reply = await say(second, ANA, action=Action("flow_answer", f"{reply.question.id}={answer}"))
+        reply = await say(
+            second, ANA, action=Action("flow_answer", f"{reply.question.id}={answer}")
+        )
     assert isinstance(reply, FlowResult) and reply.recommendation.kind == "cto"
     assert (await second.last_result("T1", "U_ANA")) is not None
     await second.store.close()
@@ -97,7 +100,9 @@ async def test_out_of_scope_falls_back_with_topics(tmp_path: Path) -> None:
 
 async def test_which_role_offers_the_assessment(tmp_path: Path) -> None:
     engine = await engine_on(tmp_path / "bot.db", Clock())
-    reply = await say(engine, ANA, "which technology executive should our company hire, cio or cto?")
+    reply = await say(
+        engine, ANA, "which technology executive should our company hire, cio or cto?"
+    )
     assert isinstance(reply, Answer) and reply.response.id == "which_role_do_we_need"
     assert reply.offer_assessment
     await engine.store.close()

@@ -3,6 +3,7 @@
 Speed on such input is a benchmark figure (`rolebot bench` prints the 40,000-character case),
 not a timed assertion here; what is pinned is that the work is bounded: input is cut first.
 """
+
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
@@ -41,14 +42,22 @@ def test_work_is_bounded_by_cutting_long_input() -> None:
     assert len(words("word " * 40_000)) <= MAX_CHARS // 2
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=500))
 def test_any_unicode_text(matcher: Matcher, text: str) -> None:
     check(matcher, text)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(["cio", "cto", "vs", "<@U1>", "🙂", "\x00", "outsourcing", "?", "é"]),
-                max_size=200).map(" ".join))
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(["cio", "cto", "vs", "<@U1>", "🙂", "\x00", "outsourcing", "?", "é"]),
+        max_size=200,
+    ).map(" ".join)
+)
 def test_domain_words_mixed_with_noise(matcher: Matcher, text: str) -> None:
     check(matcher, text)

@@ -1,4 +1,5 @@
 """The load benchmark runs end to end (tiny numbers: a smoke test, not a measurement)."""
+
 from __future__ import annotations
 
 from bot.loadbench import Tally, _percentile, report, run
@@ -21,6 +22,9 @@ def test_a_tiny_run_acks_everything_on_both_targets_and_our_replies_arrive() -> 
 def test_percentiles_are_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
     assert (_percentile(values, 50), _percentile(values, 99), _percentile(values, 100)) == (
-        50.0, 99.0, 100.0)
+        50.0,
+        99.0,
+        100.0,
+    )
     assert _percentile([7.0], 99) == 7.0
     assert Tally().throughput == 0.0

@@ -1,4 +1,5 @@
 """The matcher's decisions on a small, hand-made content set: answer, clarify, fall back."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,16 +8,30 @@ from bot.content.model import Example, Intent, Origin
 from bot.nlu.matcher import MAX_SENTENCES, Matcher, Thresholds
 
 
-def make(intent_id: str, examples: list[str], keywords: tuple[str, ...] = (), kind: str = "knowledge") -> Intent:
-    return Intent(intent_id, intent_id, tuple(Example(t, Origin(f"{intent_id}.yml", n)) for n, t in
-                                               enumerate(examples, 1)), keywords, Origin(f"{intent_id}.yml", 1), kind)
+def make(
+    intent_id: str, examples: list[str], keywords: tuple[str, ...] = (), kind: str = "knowledge"
+) -> Intent:
+    return Intent(
+        intent_id,
+        intent_id,
+        tuple(Example(t, Origin(f"{intent_id}.yml", n)) for n, t in enumerate(examples, 1)),
+        keywords,
+        Origin(f"{intent_id}.yml", 1),
+        kind,
+    )
 
 
 INTENTS = [
     make("cio_role", ["what does a cio do", "cio responsibilities", "role of the cio"], ("cio",)),
     make("cto_role", ["what does a cto do", "cto responsibilities", "role of the cto"], ("cto",)),
-    make("outsourcing_owner", ["who owns outsourcing", "who decides to outsource"], ("outsourcing",)),
-    make("budget_tension", ["cio and cto budget fights", "budget conflict between cio and cto"], ("cio", "cto")),
+    make(
+        "outsourcing_owner", ["who owns outsourcing", "who decides to outsource"], ("outsourcing",)
+    ),
+    make(
+        "budget_tension",
+        ["cio and cto budget fights", "budget conflict between cio and cto"],
+        ("cio", "cto"),
+    ),
     make("greeting", ["hello", "hi", "hey there"], kind="conversation"),
 ]
 DOMAIN = frozenset(k for i in INTENTS for k in i.keywords)
@@ -74,7 +89,9 @@ def test_confidence_is_within_zero_and_one() -> None:
 
 
 def test_thresholds_decide_between_answer_and_clarify() -> None:
-    strict = Matcher(INTENTS, DOMAIN, Thresholds(answer_at=0.99, lead_answer_at=0.99, clarify_at=0.1))
+    strict = Matcher(
+        INTENTS, DOMAIN, Thresholds(answer_at=0.99, lead_answer_at=0.99, clarify_at=0.1)
+    )
     assert strict.match("cio responsibilities please").outcome == "clarify"
 
 
@@ -92,12 +109,17 @@ def test_leave_one_out_excludes_the_example_itself() -> None:
     assert m.evidence != "what does a cio do"
 
 
-@pytest.mark.parametrize("question", [
-    "what does a CMO do",
-    "who owns the marketing budget",
-    "what's the difference between a CFO and a COO",
-])
-def test_out_of_scope_questions_sharing_our_words_fall_back(matcher: Matcher, question: str) -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does a CMO do",
+        "who owns the marketing budget",
+        "what's the difference between a CFO and a COO",
+    ],
+)
+def test_out_of_scope_questions_sharing_our_words_fall_back(
+    matcher: Matcher, question: str
+) -> None:
     """The issue's own examples, on the shipped content: they share words with our topics."""
     assert matcher.match(question).outcome == "fallback"
 
@@ -114,8 +136,10 @@ def test_normalized_is_what_match_reads() -> None:
 
 
 def test_a_question_after_context_is_answered_from_its_own_sentence(matcher: Matcher) -> None:
-    text = ("Our firm moves freight across Europe with lots of warehouses and trucks and depots. "
-            "Which exec do we need, a CIO or a CTO?")
+    text = (
+        "Our firm moves freight across Europe with lots of warehouses and trucks and depots. "
+        "Which exec do we need, a CIO or a CTO?"
+    )
     whole_only = matcher._match_one(text, ())
     match = matcher.match(text)
     assert whole_only.outcome == "fallback"  # the context drowns the question ...
@@ -124,12 +148,15 @@ def test_a_question_after_context_is_answered_from_its_own_sentence(matcher: Mat
     assert match.text == text and match.normalized == whole_only.normalized  # logged whole
 
 
-@pytest.mark.parametrize("text", [
-    "our CIO left last month. who approves travel expenses now?",  # context is never the answer
-    "my boss keeps talking about the cio and cto. what does that even mean?",  # "that" is unnamed
-    "I work in finance. what does a cmo do?",
-    "hello there. can you order pizza?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our CIO left last month. who approves travel expenses now?",  # context is never the answer
+        "my boss keeps talking about the cio and cto. what does that even mean?",  # "that" is unnamed
+        "I work in finance. what does a cmo do?",
+        "hello there. can you order pizza?",
+    ],
+)
 def test_a_sentence_is_not_answered_on_the_strength_of_another(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).outcome != "answer"
 
@@ -158,8 +185,10 @@ def test_a_message_of_many_sentences_is_matched_in_bounded_work(
     assert 1 < len(calls) <= 1 + MAX_SENTENCES  # the whole, then at most the last few
 
 
-@pytest.mark.parametrize("question", [
-    "who is our CTO", "who's the chief information officer at Initech", "who is the new cio"])
+@pytest.mark.parametrize(
+    "question",
+    ["who is our CTO", "who's the chief information officer at Initech", "who is the new cio"],
+)
 def test_asking_who_holds_a_role_is_not_answered(matcher: Matcher, question: str) -> None:
     match = matcher.match(question)
     assert match.outcome == "fallback" and "who holds a role" in match.reason

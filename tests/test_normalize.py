@@ -1,4 +1,5 @@
 """Normalisation: two ways of typing one question must come out the same."""
+
 import pytest
 
 from bot.nlu.normalize import normalize, stems
@@ -13,7 +14,10 @@ from bot.nlu.normalize import normalize, stems
         ("chief information security officer", "ciso"),
         ("diff b/w cio and cto", "difference between cio and cto"),
         ("cio v cto", "cio vs cto"),
-        ("see <#C024BE7LR|general> and <https://example.com/x|this page>", "see general and this page"),
+        (
+            "see <#C024BE7LR|general> and <https://example.com/x|this page>",
+            "see general and this page",
+        ),
         ("what's the org's plan :thinking_face:", "what the organization plan"),
         ("who runs IT here", "who runs itdept here"),
         ("organisation prioritise", "organization prioritize"),
@@ -55,13 +59,20 @@ def test_sentences_split_at_end_marks_and_lines_and_know_which_ones_ask() -> Non
     assert sentences("") == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("We haul freight. Is a C.T.O. or a C.I.O. better for us?",
-     [("We haul freight.", False), ("Is a C.T.O. or a C.I.O. better for us?", True)]),
-    ("Will is our CTO. Who owns vendors\uff1f",
-     [("Will is our CTO.", False), ("Who owns vendors\uff1f", True)]),
-    ("Will the CIO own vendors?", [("Will the CIO own vendors?", True)]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We haul freight. Is a C.T.O. or a C.I.O. better for us?",
+            [("We haul freight.", False), ("Is a C.T.O. or a C.I.O. better for us?", True)],
+        ),
+        (
+            "Will is our CTO. Who owns vendors\uff1f",
+            [("Will is our CTO.", False), ("Who owns vendors\uff1f", True)],
+        ),
+        ("Will the CIO own vendors?", [("Will the CIO own vendors?", True)]),
+    ],
+)
 def test_titles_with_dots_names_and_full_width_marks_split_where_a_reader_would(
     text: str, expected: list[tuple[str, bool]]
 ) -> None:

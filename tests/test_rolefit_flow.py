@@ -1,4 +1,5 @@
 """The assessment conversation: transitions of the pure FlowRunner, with the shipped content."""
+
 from __future__ import annotations
 
 import copy
@@ -14,8 +15,11 @@ from bot.rolefit.definition import AnswerError, RoleFit, default_rolefit_path, l
 from bot.rolefit.flow import FlowRunner
 
 TTL = 3600.0
-TITLES = {"hiring_cto": "Hiring a CTO", "hiring_cio": "Hiring a CIO",
-          "need_both": "Do we need both?"}
+TITLES = {
+    "hiring_cto": "Hiring a CTO",
+    "hiring_cio": "Hiring a CIO",
+    "need_both": "Do we need both?",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +45,9 @@ def question_of(reply: Reply) -> FlowQuestion:
     return reply
 
 
-def answered(state: FlowState | None, runner: FlowRunner, *texts: str,
-             now: float = 10.0) -> tuple[FlowState | None, Reply]:
+def answered(
+    state: FlowState | None, runner: FlowRunner, *texts: str, now: float = 10.0
+) -> tuple[FlowState | None, Reply]:
     assert state is not None
     reply: Reply | None = None
     for text in texts:
@@ -195,7 +200,8 @@ def test_free_text_can_fill_two_answers_and_asks_only_what_is_missing(runner: Fl
 
 
 def test_free_text_about_a_later_question_is_kept_and_the_current_one_asked_again(
-        runner: FlowRunner) -> None:
+    runner: FlowRunner,
+) -> None:
     state, _ = runner.start(now=1.0)
     state, reply = answered(state, runner, "we are a bank")
     assert state is not None and state.answers == {"industry": "financial_services"}
@@ -251,8 +257,9 @@ def test_labels_and_values_answer_the_current_question(runner: FlowRunner) -> No
 
 def test_the_whole_flow_in_words_reaches_a_result(runner: FlowRunner) -> None:
     state, _ = runner.start(now=1.0)
-    state, reply = answered(state, runner, "We sell technology", "over 5000 employees",
-                            "both", "heavy", "no", "A CTO")
+    state, reply = answered(
+        state, runner, "We sell technology", "over 5000 employees", "both", "heavy", "no", "A CTO"
+    )
     assert state is None and isinstance(reply, FlowResult)
     assert reply.recommendation.kind == "both"
     assert any("the role to add is a CIO" in n for n in reply.recommendation.notes)
@@ -294,8 +301,14 @@ def test_any_reply_restarts_the_expiry_clock(runner: FlowRunner) -> None:
 
 
 def test_a_complete_set_of_answers_gives_the_result_without_a_flow(runner: FlowRunner) -> None:
-    answers = {"tech_role": "consumer", "size": "large", "priority": "run_operations",
-               "compliance": "high", "industry": "other", "current_leader": "none"}
+    answers = {
+        "tech_role": "consumer",
+        "size": "large",
+        "priority": "run_operations",
+        "compliance": "high",
+        "industry": "other",
+        "current_leader": "none",
+    }
     assert runner.result(answers).recommendation.kind == "cio"
 
 

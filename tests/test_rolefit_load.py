@@ -1,4 +1,5 @@
 """Loading assessment/rolefit.yml: every mistake a curator can make is reported at file:line."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,11 +16,18 @@ from bot.rolefit.definition import (
 )
 
 SHIPPED = default_rolefit_path().read_text(encoding="utf-8")
-SOURCE_IDS = {"gartner_outsourcing", "fortium", "difference_explainer", "airfocus",
-              "gartner_breakdown"}
+SOURCE_IDS = {
+    "gartner_outsourcing",
+    "fortium",
+    "difference_explainer",
+    "airfocus",
+    "gartner_breakdown",
+}
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-SMALL_CTO_QUOTE = ("        quote: When a company is small, the CTO may do all the work that falls "
-                   "into both roles.\n")
+SMALL_CTO_QUOTE = (
+    "        quote: When a company is small, the CTO may do all the work that falls "
+    "into both roles.\n"
+)
 
 
 def edited(tmp_path: Path, old: str, new: str, at: str | None = None) -> tuple[Path, int]:
@@ -29,11 +37,11 @@ def edited(tmp_path: Path, old: str, new: str, at: str | None = None) -> tuple[P
     path = tmp_path / "rolefit.yml"
     path.write_text(text, encoding="utf-8")
     marker = at if at is not None else new
-    return path, text[:text.index(marker)].count("\n") + 1
+    return path, text[: text.index(marker)].count("\n") + 1
 
 
 def line_of(text: str) -> int:
-    return SHIPPED[:SHIPPED.index(text)].count("\n") + 1
+    return SHIPPED[: SHIPPED.index(text)].count("\n") + 1
 
 
 def problems_for(path: Path) -> list[Problem]:
@@ -45,29 +53,40 @@ def problems_for(path: Path) -> list[Problem]:
 def assert_reported(problems: list[Problem], path: Path, line: int, words: str) -> None:
     wanted = f"{path}:{line}: "
     assert any(str(p).startswith(wanted) and words in p.message for p in problems), (
-        f"expected {wanted}...{words}; got:\n" + "\n".join(map(str, problems)))
+        f"expected {wanted}...{words}; got:\n" + "\n".join(map(str, problems))
+    )
 
 
 def test_the_shipped_assessment_loads_without_problems() -> None:
     rolefit, problems = load_rolefit(default_rolefit_path())
     assert problems == []
     assert rolefit is not None
-    assert [q.id for q in rolefit.questions] == ["tech_role", "size", "priority", "compliance",
-                                                 "industry", "current_leader"]
+    assert [q.id for q in rolefit.questions] == [
+        "tech_role",
+        "size",
+        "priority",
+        "compliance",
+        "industry",
+        "current_leader",
+    ]
     assert rolefit.file == "assessment/rolefit.yml"
 
 
 def test_invalid_yaml_is_reported_at_its_line(tmp_path: Path) -> None:
-    path, line = edited(tmp_path, "    text: How big is your organisation?\n",
-                        "    text: How big is your organisation?\n      oops: here\n",
-                        at="      oops")
+    path, line = edited(
+        tmp_path,
+        "    text: How big is your organisation?\n",
+        "    text: How big is your organisation?\n      oops: here\n",
+        at="      oops",
+    )
     problems = problems_for(path)
     assert_reported(problems, path, line, "invalid YAML")
 
 
 def test_a_duplicate_key_is_reported(tmp_path: Path) -> None:
-    path, line = edited(tmp_path, "  - id: size\n", "  - id: size\n    id: size\n",
-                        at="    id: size")
+    path, line = edited(
+        tmp_path, "  - id: size\n", "  - id: size\n    id: size\n", at="    id: size"
+    )
     assert_reported(problems_for(path), path, line, "duplicate key 'id'")
 
 
@@ -78,15 +97,18 @@ def test_an_empty_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_an_unknown_field_is_reported_with_the_allowed_ones(tmp_path: Path) -> None:
-    path, line = edited(tmp_path, "  - id: size\n", "  - id: size\n    colour: blue\n",
-                        at="    colour")
-    assert_reported(problems_for(path), path, line,
-                    "unknown field 'colour' in question (allowed: id,")
+    path, line = edited(
+        tmp_path, "  - id: size\n", "  - id: size\n    colour: blue\n", at="    colour"
+    )
+    assert_reported(
+        problems_for(path), path, line, "unknown field 'colour' in question (allowed: id,"
+    )
 
 
 def test_a_missing_field_is_reported_at_its_item(tmp_path: Path) -> None:
-    when = ("    when: {size: small, tech_role: creator, priority: build_products, "
-            "compliance: low}\n")
+    when = (
+        "    when: {size: small, tech_role: creator, priority: build_products, compliance: low}\n"
+    )
     path, _ = edited(tmp_path, when + "    recommend: cto\n", when)
     line = line_of("  - id: small_creator_building")
     assert_reported(problems_for(path), path, line, "rule is missing required field 'recommend'")
@@ -102,8 +124,9 @@ def test_a_question_id_must_be_one_of_the_fixed_ones(tmp_path: Path) -> None:
 def test_an_option_value_must_be_one_of_the_fixed_ones(tmp_path: Path) -> None:
     path, line = edited(tmp_path, "      - value: midsize\n", "      - value: medium\n")
     problems = problems_for(path)
-    assert_reported(problems, path, line,
-                    "unknown option 'medium' for size (allowed: small, midsize, large)")
+    assert_reported(
+        problems, path, line, "unknown option 'medium' for size (allowed: small, midsize, large)"
+    )
     assert any("size is missing option 'midsize'" in p.message for p in problems)
 
 
@@ -116,8 +139,12 @@ def test_a_rule_naming_an_unknown_question_is_reported(tmp_path: Path) -> None:
 def test_a_rule_naming_an_unknown_value_lists_the_allowed_ones(tmp_path: Path) -> None:
     old = "    when: {size: small, tech_role: creator, priority: build_products, compliance: low}"
     path, line = edited(tmp_path, old, old.replace("size: small", "size: tiny"))
-    assert_reported(problems_for(path), path, line,
-                    "unknown value for size 'tiny' (allowed: small, midsize, large)")
+    assert_reported(
+        problems_for(path),
+        path,
+        line,
+        "unknown value for size 'tiny' (allowed: small, midsize, large)",
+    )
 
 
 def test_a_rule_with_an_unknown_recommendation_kind_is_reported(tmp_path: Path) -> None:
@@ -127,8 +154,9 @@ def test_a_rule_with_an_unknown_recommendation_kind_is_reported(tmp_path: Path) 
 
 def test_a_rule_recommending_both_for_small_organisations_is_refused(tmp_path: Path) -> None:
     path, line = edited(tmp_path, "    recommend: cto\n", "    recommend: both\n")
-    assert_reported(problems_for(path), path, line,
-                    "recommends both roles for a small organisation")
+    assert_reported(
+        problems_for(path), path, line, "recommends both roles for a small organisation"
+    )
 
 
 def test_a_missing_catch_all_rule_is_reported(tmp_path: Path) -> None:
@@ -139,8 +167,10 @@ def test_a_missing_catch_all_rule_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_rule_after_the_catch_all_is_reported_as_unreachable(tmp_path: Path) -> None:
-    extra = ("  - id: too_late\n    recommend: cio\n    summary: Never reached.\n"
-             "    rationale: [tech_role, priority]\n\n")
+    extra = (
+        "  - id: too_late\n    recommend: cio\n    summary: Never reached.\n"
+        "    rationale: [tech_role, priority]\n\n"
+    )
     path, line = edited(tmp_path, "\nnotes:\n", "\n" + extra + "notes:\n", at="  - id: too_late")
     assert_reported(problems_for(path), path, line, "rule 'too_late' can never match")
 
@@ -152,14 +182,20 @@ def test_an_unknown_source_id_is_reported_with_the_known_ones(tmp_path: Path) ->
 
 def test_source_ids_come_from_the_sources_file(tmp_path: Path) -> None:
     sources = tmp_path / "sources.yml"
-    sources.write_text("sources:\n  - id: fortium\n    title: t\n    publisher: p\n    kind: k\n"
-                       "    url: null\n", encoding="utf-8")
+    sources.write_text(
+        "sources:\n  - id: fortium\n    title: t\n    publisher: p\n    kind: k\n    url: null\n",
+        encoding="utf-8",
+    )
     path = tmp_path / "rolefit.yml"
     path.write_text(SHIPPED, encoding="utf-8")
     rolefit, problems = load_rolefit(path, sources)
     assert rolefit is None
-    assert_reported(problems, path, line_of("      - source: difference_explainer"),
-                    "unknown source id 'difference_explainer' (known: fortium)")
+    assert_reported(
+        problems,
+        path,
+        line_of("      - source: difference_explainer"),
+        "unknown source id 'difference_explainer' (known: fortium)",
+    )
 
 
 def test_an_empty_quote_is_reported(tmp_path: Path) -> None:
@@ -190,8 +226,12 @@ def test_a_missing_reason_bullet_is_reported(tmp_path: Path) -> None:
     start = SHIPPED.index("    midsize:\n      text: >-\n        You are mid-sized.")
     end = SHIPPED.index("    large:\n      text: >-\n        You are large.")
     path, _ = edited(tmp_path, SHIPPED[start:end], "")
-    assert_reported(problems_for(path), path, line_of("  size:\n    small:"),
-                    "reasons.size has no bullet for 'midsize'")
+    assert_reported(
+        problems_for(path),
+        path,
+        line_of("  size:\n    small:"),
+        "reasons.size has no bullet for 'midsize'",
+    )
 
 
 def test_every_problem_is_reported_in_one_pass(tmp_path: Path) -> None:
@@ -206,6 +246,7 @@ def test_every_problem_is_reported_in_one_pass(tmp_path: Path) -> None:
 
 # -- quotes against the sources' captured text -----------------------------------------------
 
+
 def sources_fixture(tmp_path: Path) -> tuple[Path, Path]:
     if not SEEDS.is_dir():
         pytest.skip(f"source texts not available at {SEEDS}")
@@ -219,16 +260,23 @@ def sources_fixture(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_quote_missing_from_its_source_is_reported_at_its_line(tmp_path: Path) -> None:
     seeds, sources = sources_fixture(tmp_path)
     target = seeds / "002_9dd175f20a502b39.txt"
-    target.write_text(target.read_text(encoding="utf-8").replace(
-        "When a company is small, the CTO may do all the work", "When small, a CTO does the work"),
-        encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace(
+            "When a company is small, the CTO may do all the work",
+            "When small, a CTO does the work",
+        ),
+        encoding="utf-8",
+    )
     rolefit, problems = load_rolefit(default_rolefit_path())
     assert rolefit is not None and problems == []
     found = verify_quotes(rolefit, seeds, sources)
     quote_line = line_of("        quote: When a company is small, the CTO may do all the work")
     assert [str(p) for p in found] == [
-        (f"assessment/rolefit.yml:{quote_line}: quote not found in source 'difference_explainer': "
-         "\"When a company is small, the CTO may do all the work that fa...\"")]
+        (
+            f"assessment/rolefit.yml:{quote_line}: quote not found in source 'difference_explainer': "
+            '"When a company is small, the CTO may do all the work that fa..."'
+        )
+    ]
 
 
 def test_quotes_match_despite_case_spacing_and_curly_apostrophes(tmp_path: Path) -> None:
@@ -255,6 +303,10 @@ def test_a_missing_source_text_is_reported_at_the_source_entry(tmp_path: Path) -
 def test_a_list_field_holding_something_else_is_reported_at_its_line(
     tmp_path: Path, field: str
 ) -> None:
-    path, line = edited(tmp_path, f"\n{field}:\n", f"\n{field}: see the wiki\nunused_{field}:\n",
-                        at=f"{field}: see the wiki")
+    path, line = edited(
+        tmp_path,
+        f"\n{field}:\n",
+        f"\n{field}: see the wiki\nunused_{field}:\n",
+        at=f"{field}: see the wiki",
+    )
     assert_reported(problems_for(path), path, line, f"'{field}' must be a list")

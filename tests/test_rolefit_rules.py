@@ -1,4 +1,5 @@
 """The assessment's decisions, as the shipped assessment/rolefit.yml makes them."""
+
 from __future__ import annotations
 
 import itertools
@@ -28,32 +29,53 @@ def rolefit() -> RoleFit:
     return loaded
 
 
-def answers(tech_role: str, size: str, priority: str, compliance: str,
-            industry: str = "other", current_leader: str = "none") -> dict[str, str]:
-    return {"tech_role": tech_role, "size": size, "priority": priority, "compliance": compliance,
-            "industry": industry, "current_leader": current_leader}
+def answers(
+    tech_role: str,
+    size: str,
+    priority: str,
+    compliance: str,
+    industry: str = "other",
+    current_leader: str = "none",
+) -> dict[str, str]:
+    return {
+        "tech_role": tech_role,
+        "size": size,
+        "priority": priority,
+        "compliance": compliance,
+        "industry": industry,
+        "current_leader": current_leader,
+    }
 
 
 def every_combination() -> list[dict[str, str]]:
-    return [dict(zip(FIXED_QUESTIONS, values))
-            for values in itertools.product(*FIXED_QUESTIONS.values())]
+    return [
+        dict(zip(FIXED_QUESTIONS, values))
+        for values in itertools.product(*FIXED_QUESTIONS.values())
+    ]
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    (("creator", "small", "build_products", "low"), "cto"),
-    (("consumer", "large", "run_operations", "high"), "cio"),
-    (("creator", "large", "both", "high"), "both"),
-    (("mixed", "large", "both", "high"), "both"),
-    (("creator", "small", "both", "high"), "cto_first"),
-    (("consumer", "midsize", "build_products", "low"), "cio_first"),
-])
-def test_canonical_cases_get_the_expected_recommendation(rolefit: RoleFit, given: tuple[str, ...],
-                                                         expected: str) -> None:
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (("creator", "small", "build_products", "low"), "cto"),
+        (("consumer", "large", "run_operations", "high"), "cio"),
+        (("creator", "large", "both", "high"), "both"),
+        (("mixed", "large", "both", "high"), "both"),
+        (("creator", "small", "both", "high"), "cto_first"),
+        (("consumer", "midsize", "build_products", "low"), "cio_first"),
+    ],
+)
+def test_canonical_cases_get_the_expected_recommendation(
+    rolefit: RoleFit, given: tuple[str, ...], expected: str
+) -> None:
     for leader in FIXED_QUESTIONS["current_leader"]:
         for industry in FIXED_QUESTIONS["industry"]:
             tech_role, size, priority, compliance = given
-            rec = rolefit.evaluate(answers(tech_role, size, priority, compliance,
-                                           industry=industry, current_leader=leader))
+            rec = rolefit.evaluate(
+                answers(
+                    tech_role, size, priority, compliance, industry=industry, current_leader=leader
+                )
+            )
             assert rec.kind == expected
 
 
@@ -97,8 +119,10 @@ def test_financial_services_always_gets_the_chief_investment_officer_note(rolefi
         noted = any("Chief Investment Officer" in note for note in rec.notes)
         assert noted == (given["industry"] == "financial_services")
         if noted:
-            assert any(c.source == "gartner_breakdown" and "Chief Investment Officer" in c.quote
-                       for c in rec.citations)
+            assert any(
+                c.source == "gartner_breakdown" and "Chief Investment Officer" in c.quote
+                for c in rec.citations
+            )
 
 
 def test_industry_changes_the_title_note_not_the_recommendation(rolefit: RoleFit) -> None:
@@ -114,8 +138,9 @@ def test_having_the_cto_already_says_to_plan_a_cio_next(rolefit: RoleFit) -> Non
 
 
 def test_having_both_at_small_size_says_so_and_warns_of_turf_battles(rolefit: RoleFit) -> None:
-    rec = rolefit.evaluate(answers("creator", "small", "build_products", "low",
-                                   current_leader="both"))
+    rec = rolefit.evaluate(
+        answers("creator", "small", "build_products", "low", current_leader="both")
+    )
     assert rec.kind == "cto"
     assert any("already have the CTO you need" in n for n in rec.notes)
     assert any("turf battles" in n for n in rec.notes)
@@ -123,8 +148,9 @@ def test_having_both_at_small_size_says_so_and_warns_of_turf_battles(rolefit: Ro
 
 
 def test_having_the_recommended_role_says_nothing_needs_adding(rolefit: RoleFit) -> None:
-    cio = rolefit.evaluate(answers("consumer", "large", "run_operations", "high",
-                                   current_leader="cio"))
+    cio = rolefit.evaluate(
+        answers("consumer", "large", "run_operations", "high", current_leader="cio")
+    )
     assert any(n.startswith("You already have a CIO") for n in cio.notes)
     both = rolefit.evaluate(answers("creator", "large", "both", "high", current_leader="both"))
     assert any("already have both" in n for n in both.notes)
@@ -143,10 +169,13 @@ def test_no_leader_yet_and_one_role_needed_adds_no_note(rolefit: RoleFit) -> Non
 
 
 def test_followups_point_at_the_recommended_roles(rolefit: RoleFit) -> None:
-    expected = {"cto": {"hiring_cto"}, "cio": {"hiring_cio"},
-                "both": {"need_both", "hiring_cto", "hiring_cio"},
-                "cto_first": {"hiring_cto", "hiring_cio"},
-                "cio_first": {"hiring_cio", "hiring_cto"}}
+    expected = {
+        "cto": {"hiring_cto"},
+        "cio": {"hiring_cio"},
+        "both": {"need_both", "hiring_cto", "hiring_cio"},
+        "cto_first": {"hiring_cto", "hiring_cio"},
+        "cio_first": {"hiring_cio", "hiring_cto"},
+    }
     for given in every_combination():
         rec = rolefit.evaluate(given)
         assert set(rec.followups) == expected[rec.kind]
@@ -175,22 +204,27 @@ def test_every_quote_appears_in_its_source_text(rolefit: RoleFit) -> None:
 
 # -- free text ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("we're a 40-person SaaS company", {"tech_role": "creator", "size": "small"}),
-    ("a bank with 5000 staff", {"industry": "financial_services", "size": "large"}),
-    ("about 5,000 employees", {"size": "large"}),
-    ("2k employees", {"size": "large"}),
-    ("we employ 300 people", {"size": "midsize"}),
-    ("an early-stage startup", {"size": "small"}),
-    ("we are not regulated", {"compliance": "low"}),
-    ("we are heavily regulated", {"compliance": "high"}),
-    ("we don't have a CTO", {}),
-    ("we have a CIO and a CTO", {"current_leader": "both"}),
-    ("we sell software to banks", {"tech_role": "creator"}),
-    ("hello there", {}),
-])
-def test_free_text_yields_only_what_it_clearly_states(rolefit: RoleFit, text: str,
-                                                      expected: dict[str, str]) -> None:
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we're a 40-person SaaS company", {"tech_role": "creator", "size": "small"}),
+        ("a bank with 5000 staff", {"industry": "financial_services", "size": "large"}),
+        ("about 5,000 employees", {"size": "large"}),
+        ("2k employees", {"size": "large"}),
+        ("we employ 300 people", {"size": "midsize"}),
+        ("an early-stage startup", {"size": "small"}),
+        ("we are not regulated", {"compliance": "low"}),
+        ("we are heavily regulated", {"compliance": "high"}),
+        ("we don't have a CTO", {}),
+        ("we have a CIO and a CTO", {"current_leader": "both"}),
+        ("we sell software to banks", {"tech_role": "creator"}),
+        ("hello there", {}),
+    ],
+)
+def test_free_text_yields_only_what_it_clearly_states(
+    rolefit: RoleFit, text: str, expected: dict[str, str]
+) -> None:
     assert rolefit.extract(text) == expected
 
 

@@ -1,4 +1,5 @@
 """The saved decision table, and `rolebot assess` on the command line."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,14 @@ from bot.rolefit.definition import RoleFit, default_rolefit_path, load_rolefit
 from bot.rolefit.table import decision_table, render_markdown
 
 SAVED = Path(__file__).resolve().parents[1] / "assessment" / "decision_table.md"
-CREATOR_SMALL = ["tech_role=creator", "size=small", "priority=build_products", "compliance=low",
-                 "industry=other", "current_leader=none"]
+CREATOR_SMALL = [
+    "tech_role=creator",
+    "size=small",
+    "priority=build_products",
+    "compliance=low",
+    "industry=other",
+    "current_leader=none",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +34,8 @@ def test_the_saved_decision_table_matches_the_rules(rolefit: RoleFit) -> None:
     fresh = render_markdown(decision_table(rolefit))
     assert SAVED.read_text(encoding="utf-8") == fresh, (
         "assessment/decision_table.md is stale: run "
-        "`python -m bot.rolefit.table > assessment/decision_table.md` and review the diff")
+        "`python -m bot.rolefit.table > assessment/decision_table.md` and review the diff"
+    )
 
 
 def test_the_table_covers_all_432_combinations_each_explained(rolefit: RoleFit) -> None:
@@ -45,8 +53,14 @@ def test_assess_prints_json_with_the_reasoning(rolefit: RoleFit) -> None:
     assert run_assess(CREATOR_SMALL, True, out, err, rolefit=rolefit) == 0
     payload = json.loads(out.getvalue())
     assert payload["recommendation"] == "cto"
-    assert set(payload) == {"recommendation", "summary", "rationale", "citations", "notes",
-                            "answers"}
+    assert set(payload) == {
+        "recommendation",
+        "summary",
+        "rationale",
+        "citations",
+        "notes",
+        "answers",
+    }
     assert len(payload["rationale"]) >= 2 and all(isinstance(r, str) for r in payload["rationale"])
     assert all(set(c) == {"source", "quote"} for c in payload["citations"])
     assert payload["answers"]["size"] == "small"

@@ -5,6 +5,7 @@ person, it expires, a retried event gets through once, votes and last results ar
 Facts only one store has (SQLite surviving a restart, Redis across two clients) live in that
 store's own test file; the question log's contract is in test_store_question_log.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,8 +31,9 @@ async def opened(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 
 def flow_state(**answers: str) -> ConversationState:
-    return ConversationState(flow=FlowState(answers=dict(answers), history=list(answers),
-                                            started_at=1.0, updated_at=2.0))
+    return ConversationState(
+        flow=FlowState(answers=dict(answers), history=list(answers), started_at=1.0, updated_at=2.0)
+    )
 
 
 async def test_every_store_has_every_method_of_the_protocol_and_is_reachable(
@@ -59,8 +61,10 @@ async def test_two_people_in_one_thread_are_kept_apart(opened: Opened) -> None:
     await store.put_conversation(BOB, flow_state(tech_role="consumer"), 60)
     alice, bob = await store.get_conversation(ALICE), await store.get_conversation(BOB)
     assert alice is not None and alice.flow is not None and bob is not None and bob.flow is not None
-    assert (alice.flow.answers, bob.flow.answers) == ({"tech_role": "creator"},
-                                                      {"tech_role": "consumer"})
+    assert (alice.flow.answers, bob.flow.answers) == (
+        {"tech_role": "creator"},
+        {"tech_role": "consumer"},
+    )
     await store.delete_conversation(ALICE)
     assert await store.get_conversation(ALICE) is None
     assert await store.get_conversation(BOB) is not None

@@ -4,6 +4,7 @@ Redis runs against a real redis-server on loopback with a random key prefix per 
 without one; in CI, CI=true, a missing Redis fails). Retention is checked with a fake clock
 where the store takes one (memory, SQLite); Redis is given explicit times.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,12 +26,25 @@ REDIS_URL = os.environ.get("ROLEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
 DAY = 86400.0
 
 
-def asked(at: float, question: str = "who owns the marketing budget", outcome: str = "fallback",
-          user_hash: str = "h1", question_id: str = "q1") -> LoggedQuestion:
-    return LoggedQuestion(at=at, question_id=question_id, user_hash=user_hash, team="T1",
-                          surface="channel", question=question, outcome=outcome,
-                          intent="cio_role" if outcome == "answer" else None, best="cio_role",
-                          confidence=0.42)
+def asked(
+    at: float,
+    question: str = "who owns the marketing budget",
+    outcome: str = "fallback",
+    user_hash: str = "h1",
+    question_id: str = "q1",
+) -> LoggedQuestion:
+    return LoggedQuestion(
+        at=at,
+        question_id=question_id,
+        user_hash=user_hash,
+        team="T1",
+        surface="channel",
+        question=question,
+        outcome=outcome,
+        intent="cio_role" if outcome == "answer" else None,
+        best="cio_role",
+        confidence=0.42,
+    )
 
 
 def vote(at: float, helpful: bool = False, question_id: str = "q1") -> Feedback:
@@ -53,6 +67,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 # -- the contract, in every store ---------------------------------------------------------------
 
+
 async def test_logged_questions_come_back_from_a_time_oldest_first(store: Any) -> None:
     now = time.time()
     first, second, third = asked(now - 30), asked(now - 20, "cio vs cto", "answer"), asked(now - 10)
@@ -64,9 +79,18 @@ async def test_logged_questions_come_back_from_a_time_oldest_first(store: Any) -
 
 
 async def test_a_question_keeps_every_field_it_was_logged_with(store: Any) -> None:
-    entry = LoggedQuestion(at=time.time(), question_id="abc", user_hash="f" * 64, team="T9",
-                           surface="mpim", question="is the cio the ciso boss", outcome="clarify",
-                           intent=None, best="security_ciso", confidence=0.3812)
+    entry = LoggedQuestion(
+        at=time.time(),
+        question_id="abc",
+        user_hash="f" * 64,
+        team="T9",
+        surface="mpim",
+        question="is the cio the ciso boss",
+        outcome="clarify",
+        intent=None,
+        best="security_ciso",
+        confidence=0.3812,
+    )
     await store.log_question(entry)
     assert await store.questions_since(entry.at - 1) == [entry]
 
@@ -173,11 +197,16 @@ def test_retention_days_come_from_the_environment() -> None:
 async def test_a_database_from_before_the_question_log_gains_it_on_open(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, team TEXT NOT NULL,"
-                     " user TEXT NOT NULL, intent TEXT NOT NULL, question TEXT NOT NULL,"
-                     " helpful INTEGER NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL)")
-        conn.execute("INSERT INTO feedback (team, user, intent, question, helpful, reason, at)"
-                     " VALUES ('T1', 'h1', 'cio_role', 'q', 1, '', ?)", (time.time(),))
+        conn.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, team TEXT NOT NULL,"
+            " user TEXT NOT NULL, intent TEXT NOT NULL, question TEXT NOT NULL,"
+            " helpful INTEGER NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO feedback (team, user, intent, question, helpful, reason, at)"
+            " VALUES ('T1', 'h1', 'cio_role', 'q', 1, '', ?)",
+            (time.time(),),
+        )
     conn.close()
     store = await SqliteStore.open(path)
     try:

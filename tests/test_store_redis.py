@@ -5,6 +5,7 @@ is unreachable). The behaviour every store shares is in test_store_contract.py.
 Skipped with a reason on a laptop without Redis; in CI (CI=true) a missing Redis fails.
 Each test uses its own key prefix, so runs never see each other's keys.
 """
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator

@@ -1,6 +1,7 @@
 """SqliteStore on a real file: what only it promises. Persistence across a restart, WAL, two
 stores on one file, and a clear error for a broken file. The behaviour every store shares is
 in test_store_contract.py."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -18,7 +19,6 @@ from bot.store.base import Feedback, Store, StoreUnavailable
 from bot.store.sqlite import EXPIRED_PURGE_EVERY_S, SqliteStore, default_db_path
 from tests.stores import FakeClock
 
-
 ALICE = ConversationKey("T1", "C1:1700000000.000100", "alice")
 BOB = ConversationKey("T1", "C1:1700000000.000100", "bob")
 
@@ -29,8 +29,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 def flow_state(**answers: str) -> ConversationState:
-    return ConversationState(flow=FlowState(answers=dict(answers), history=list(answers),
-                                            started_at=1.0, updated_at=2.0))
+    return ConversationState(
+        flow=FlowState(answers=dict(answers), history=list(answers), started_at=1.0, updated_at=2.0)
+    )
 
 
 async def test_open_creates_the_folders_the_file_and_wal_mode(db_path: Path) -> None:
@@ -160,8 +161,9 @@ def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
         SqliteStore(path)
 
 
-def test_the_database_path_comes_from_rolebot_db(monkeypatch: pytest.MonkeyPatch,
-                                                 tmp_path: Path) -> None:
+def test_the_database_path_comes_from_rolebot_db(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("ROLEBOT_DB", str(tmp_path / "x.db"))
     assert default_db_path() == tmp_path / "x.db"
     monkeypatch.delenv("ROLEBOT_DB")

@@ -1,4 +1,5 @@
 """`rolebot validate`: every problem a curator can make, reported at its file:line."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,9 +20,24 @@ sources:
 
 
 def examples(prefix: str, n: int = 12) -> str:
-    return "\n".join(f"  - {prefix} question number {word}" for word in
-                     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                      "ten", "eleven", "twelve", "thirteen"][:n])
+    return "\n".join(
+        f"  - {prefix} question number {word}"
+        for word in [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+        ][:n]
+    )
 
 
 def intent(intent_id: str, prefix: str, n: int = 12) -> str:
@@ -29,8 +45,10 @@ def intent(intent_id: str, prefix: str, n: int = 12) -> str:
 
 
 def response(intent_id: str, extra: str = "") -> str:
-    return (f"id: {intent_id}\ntitle: Title\nshort: Short answer.\nbody: |\n  Body text.\n"
-            f"citations:\n  - source: fortium\n    quote: \"technology consumer\"\n{extra}")
+    return (
+        f"id: {intent_id}\ntitle: Title\nshort: Short answer.\nbody: |\n  Body text.\n"
+        f'citations:\n  - source: fortium\n    quote: "technology consumer"\n{extra}'
+    )
 
 
 def good_tree(write_tree: WriteTree, **override: str) -> Path:
@@ -61,7 +79,10 @@ def test_bad_yaml_is_reported_at_its_line(write_tree: WriteTree) -> None:
 
 def test_unknown_field_names_the_field_and_line(write_tree: WriteTree) -> None:
     root = good_tree(write_tree, **{"intents/beta.yml": intent("beta", "beta") + "synonyms: [x]\n"})
-    assert "intents/beta.yml:17: unknown field 'synonyms' in intent (allowed: id, description, examples, keywords, kind)" in messages(root)
+    assert (
+        "intents/beta.yml:17: unknown field 'synonyms' in intent (allowed: id, description, examples, keywords, kind)"
+        in messages(root)
+    )
 
 
 def test_missing_field(write_tree: WriteTree) -> None:
@@ -71,24 +92,35 @@ def test_missing_field(write_tree: WriteTree) -> None:
 
 def test_duplicate_ids_point_at_both_places(write_tree: WriteTree) -> None:
     root = good_tree(write_tree, **{"intents/gamma.yml": intent("alpha", "gamma")})
-    assert "intents/gamma.yml:1: duplicate intent id 'alpha' (first at intents/alpha.yml:1)" in messages(root)
+    assert (
+        "intents/gamma.yml:1: duplicate intent id 'alpha' (first at intents/alpha.yml:1)"
+        in messages(root)
+    )
 
 
 def test_intent_without_response_and_response_without_intent(write_tree: WriteTree) -> None:
-    root = good_tree(write_tree, **{"intents/gamma.yml": intent("gamma", "gamma"),
-                                    "responses/delta.yml": response("delta")})
+    root = good_tree(
+        write_tree,
+        **{"intents/gamma.yml": intent("gamma", "gamma"), "responses/delta.yml": response("delta")},
+    )
     found = messages(root)
     assert "intents/gamma.yml:1: intent 'gamma' has no response in responses/" in found
     assert "responses/delta.yml:1: response 'delta' has no intent in intents/" in found
 
 
 def test_unknown_source_id_lists_the_known_ones(write_tree: WriteTree) -> None:
-    root = good_tree(write_tree, **{"responses/beta.yml": response("beta").replace("source: fortium", "source: gartner")})
+    root = good_tree(
+        write_tree,
+        **{"responses/beta.yml": response("beta").replace("source: fortium", "source: gartner")},
+    )
     assert "responses/beta.yml:7: unknown source id 'gartner' (known: fortium)" in messages(root)
 
 
 def test_empty_quote(write_tree: WriteTree) -> None:
-    root = good_tree(write_tree, **{"responses/beta.yml": response("beta").replace('"technology consumer"', '""')})
+    root = good_tree(
+        write_tree,
+        **{"responses/beta.yml": response("beta").replace('"technology consumer"', '""')},
+    )
     assert "responses/beta.yml:8: citation quote is empty" in messages(root)
 
 
@@ -99,48 +131,77 @@ def test_citations_that_are_not_a_list_are_reported_not_a_traceback(write_tree: 
 
 
 def test_same_example_in_two_intents_is_an_error_with_both_places(write_tree: WriteTree) -> None:
-    clash = intent("beta", "beta").replace("beta question number one", "Alpha question, number ONE!")
+    clash = intent("beta", "beta").replace(
+        "beta question number one", "Alpha question, number ONE!"
+    )
     found = messages(good_tree(write_tree, **{"intents/beta.yml": clash}))
-    assert ("intents/beta.yml:5: example 'alpha question number one' also appears in intent 'alpha' "
-            "at intents/alpha.yml:5") in found
+    assert (
+        "intents/beta.yml:5: example 'alpha question number one' also appears in intent 'alpha' "
+        "at intents/alpha.yml:5"
+    ) in found
 
 
 def test_near_duplicate_across_intents_is_a_warning(write_tree: WriteTree) -> None:
     near = intent("beta", "beta").replace("beta question number two", "alpha question numbers one")
     found = messages(good_tree(write_tree, **{"intents/beta.yml": near}))
-    assert any(m.startswith("intents/beta.yml:6: warning: example 'alpha question numbers one' (beta) is nearly")
-               and "intents/alpha.yml:5" in m for m in found)
+    assert any(
+        m.startswith(
+            "intents/beta.yml:6: warning: example 'alpha question numbers one' (beta) is nearly"
+        )
+        and "intents/alpha.yml:5" in m
+        for m in found
+    )
 
 
 def test_text_over_slacks_section_limit(write_tree: WriteTree) -> None:
     long_body = "id: beta\ntitle: T\nshort: S.\nbody: |\n  " + "word " * 700 + "\n"
     root = good_tree(write_tree, **{"responses/beta.yml": long_body})
-    assert "responses/beta.yml:1: body paragraph 1 is 3499 characters; a Slack section holds 3000" in messages(root)
+    assert (
+        "responses/beta.yml:1: body paragraph 1 is 3499 characters; a Slack section holds 3000"
+        in messages(root)
+    )
 
 
 def test_too_few_examples(write_tree: WriteTree) -> None:
     root = good_tree(write_tree, **{"intents/beta.yml": intent("beta", "beta", n=5)})
-    assert "intents/beta.yml:1: intent 'beta' has 5 examples; at least 12 are needed" in messages(root)
+    assert "intents/beta.yml:1: intent 'beta' has 5 examples; at least 12 are needed" in messages(
+        root
+    )
 
 
 def test_passed_review_date_is_a_warning(write_tree: WriteTree) -> None:
-    root = good_tree(write_tree, **{"responses/beta.yml": response("beta", "owner: ana\nreview_by: 2025-06-01\n")})
-    assert "responses/beta.yml:1: warning: review date 2025-06-01 has passed (owner: ana)" in messages(root)
+    root = good_tree(
+        write_tree,
+        **{"responses/beta.yml": response("beta", "owner: ana\nreview_by: 2025-06-01\n")},
+    )
+    assert (
+        "responses/beta.yml:1: warning: review date 2025-06-01 has passed (owner: ana)"
+        in messages(root)
+    )
 
 
 def test_quote_missing_from_its_source(write_tree: WriteTree, tmp_path: Path) -> None:
-    root = good_tree(write_tree, **{"responses/beta.yml": response("beta").replace("technology consumer", "made up words")})
+    root = good_tree(
+        write_tree,
+        **{"responses/beta.yml": response("beta").replace("technology consumer", "made up words")},
+    )
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "fortium.txt").write_text("You are a Technology   Consumer, and need a CIO.")
     content, _ = validate_content(root)
     found = [str(p) for p in check_quotes(content, seeds)]
-    assert found == ['responses/beta.yml:7: quote not found in source \'fortium\': "made up words..."']
+    assert found == [
+        "responses/beta.yml:7: quote not found in source 'fortium': \"made up words...\""
+    ]
 
 
 def test_lint_names_an_example_that_matches_another_intent(write_tree: WriteTree) -> None:
-    stray = intent("beta", "beta").replace("beta question number three", "alpha question number seven again")
+    stray = intent("beta", "beta").replace(
+        "beta question number three", "alpha question number seven again"
+    )
     content, _ = validate_content(good_tree(write_tree, **{"intents/beta.yml": stray}))
     found = [str(p) for p in lint(content)]
-    assert any(m.startswith("intents/beta.yml:7: warning: example of 'beta' matches 'alpha' best")
-               for m in found), found
+    assert any(
+        m.startswith("intents/beta.yml:7: warning: example of 'beta' matches 'alpha' best")
+        for m in found
+    ), found

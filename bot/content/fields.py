@@ -3,6 +3,7 @@ into a tree plus problems, a mapping's fields against a spec, and a list of text
 
 One place, so a curator sees the same message for the same mistake in any file.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,17 +26,22 @@ def read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     return tree, problems
 
 
-def check_fields(tree: Any, spec: dict[str, bool], file: str, what: str,
-                 problems: list[Problem], line: int = 1) -> bool:
+def check_fields(
+    tree: Any, spec: dict[str, bool], file: str, what: str, problems: list[Problem], line: int = 1
+) -> bool:
     """Report unknown and missing fields (spec: name -> required); False if `tree` is unusable."""
     if not isinstance(tree, LineDict):
-        problems.append(Problem(file, getattr(tree, "line", line), f"{what} must be a mapping of fields"))
+        problems.append(
+            Problem(file, getattr(tree, "line", line), f"{what} must be a mapping of fields")
+        )
         return False
     for key in tree:
         if key not in spec:
             allowed = ", ".join(spec)
             problems.append(
-                Problem(file, tree.line_of(key), f"unknown field '{key}' in {what} (allowed: {allowed})")
+                Problem(
+                    file, tree.line_of(key), f"unknown field '{key}' in {what} (allowed: {allowed})"
+                )
             )
     ok = True
     for key, required in spec.items():
@@ -45,8 +51,9 @@ def check_fields(tree: Any, spec: dict[str, bool], file: str, what: str,
     return ok
 
 
-def list_items(value: Any, line: int, what: str, file: str,
-               problems: list[Problem]) -> LineList | None:
+def list_items(
+    value: Any, line: int, what: str, file: str, problems: list[Problem]
+) -> LineList | None:
     """The list a field holds; None when the field is absent (a required one is reported by
     check_fields) or holds something else, reported as "`what` must be a list"."""
     if value is None:
@@ -57,8 +64,9 @@ def list_items(value: Any, line: int, what: str, file: str,
     return value
 
 
-def text_items(value: Any, line: int, what: str, file: str,
-               problems: list[Problem]) -> list[tuple[str, int]]:
+def text_items(
+    value: Any, line: int, what: str, file: str, problems: list[Problem]
+) -> list[tuple[str, int]]:
     """A list of non-empty texts with their lines (numbers are read as text); None is empty."""
     value = list_items(value, line, what, file, problems)
     if value is None:
@@ -68,7 +76,9 @@ def text_items(value: Any, line: int, what: str, file: str,
         if isinstance(item, int | float) and not isinstance(item, bool):
             item = str(item)
         if not isinstance(item, str) or not item.strip():
-            problems.append(Problem(file, value.line_of(index), f"{what} item must be non-empty text"))
+            problems.append(
+                Problem(file, value.line_of(index), f"{what} item must be non-empty text")
+            )
             continue
         out.append((item.strip(), value.line_of(index)))
     return out

@@ -4,6 +4,7 @@ Owns the file layout and field names; cross-file rules (ids that must match, quo
 must exist in sources) live in validate.py. Never raises on bad content: it returns what it
 could build and the list of problems, so `rolebot validate` can report them all at once.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,13 @@ from bot.content.model import Citation, Content, Example, Intent, Origin, Respon
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
 
-INTENT_FIELDS = {"id": True, "description": True, "examples": True, "keywords": False, "kind": False}
+INTENT_FIELDS = {
+    "id": True,
+    "description": True,
+    "examples": True,
+    "keywords": False,
+    "kind": False,
+}
 RESPONSE_FIELDS = {
     "id": True,
     "title": True,
@@ -26,7 +33,14 @@ RESPONSE_FIELDS = {
     "owner": False,
     "review_by": False,
 }
-SOURCE_FIELDS = {"id": True, "title": True, "publisher": True, "kind": True, "url": True, "file": False}
+SOURCE_FIELDS = {
+    "id": True,
+    "title": True,
+    "publisher": True,
+    "kind": True,
+    "url": True,
+    "file": False,
+}
 CITATION_FIELDS = {"source": True, "quote": True}
 INTENT_KINDS = ("knowledge", "conversation")
 SOURCES_FILE = "sources.yml"
@@ -89,7 +103,9 @@ def _text(tree: LineDict, key: str, file: str, problems: list[Problem], what: st
     if value is None:
         return ""
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(file, tree.line_of(key), f"'{key}' of {what} must be non-empty text"))
+        problems.append(
+            Problem(file, tree.line_of(key), f"'{key}' of {what} must be non-empty text")
+        )
         return ""
     return value.strip()
 
@@ -108,7 +124,9 @@ def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
             Problem(file, tree.line_of("kind"), f"kind must be one of {', '.join(INTENT_KINDS)}")
         )
         kind = "knowledge"
-    examples = tuple(Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems))
+    examples = tuple(
+        Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
+    )
     keywords = tuple(k.lower() for k, _ in _strings(tree, "keywords", file, problems))
     if not intent_id:
         return None
@@ -126,8 +144,10 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
     if not check_fields(tree, RESPONSE_FIELDS, file, "response", problems):
         return None
     citations: list[Citation] = []
-    raw = list_items(tree.get("citations"), tree.line_of("citations"), "'citations'", file,
-                     problems) or LineList()
+    raw = (
+        list_items(tree.get("citations"), tree.line_of("citations"), "'citations'", file, problems)
+        or LineList()
+    )
     for index, item in enumerate(raw):
         line = raw.line_of(index)
         if not check_fields(item, CITATION_FIELDS, file, "citation", problems, line):
@@ -138,12 +158,16 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
             problems.append(Problem(file, item.line_of("quote"), "citation quote is empty"))
             quote = ""
         if not isinstance(source, str) or not source.strip():
-            problems.append(Problem(file, item.line_of("source"), "citation source must be a source id"))
+            problems.append(
+                Problem(file, item.line_of("source"), "citation source must be a source id")
+            )
             source = ""
         citations.append(Citation(source.strip(), " ".join(quote.split()), Origin(file, line)))
     review_by = tree.get("review_by")
     if review_by is not None and not isinstance(review_by, dt.date):
-        problems.append(Problem(file, tree.line_of("review_by"), "review_by must be a date (YYYY-MM-DD)"))
+        problems.append(
+            Problem(file, tree.line_of("review_by"), "review_by must be a date (YYYY-MM-DD)")
+        )
         review_by = None
     owner = tree.get("owner")
     response_id = _text(tree, "id", file, problems, "response")
@@ -164,7 +188,9 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
 
 def _sources(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
     if not isinstance(tree, LineDict) or not isinstance(tree.get("sources"), LineList):
-        problems.append(Problem(file, getattr(tree, "line", 1), "sources.yml must hold a 'sources:' list"))
+        problems.append(
+            Problem(file, getattr(tree, "line", 1), "sources.yml must hold a 'sources:' list")
+        )
         return []
     out = []
     items = tree["sources"]

@@ -3,6 +3,7 @@
 Every value remembers where it came from (`Origin`), so validation and lint can point a
 curator at `file:line` instead of at an id they then have to grep for.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

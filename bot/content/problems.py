@@ -1,4 +1,5 @@
 """A problem found in content, printed as `file:line: message` for curators."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

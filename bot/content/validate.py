@@ -3,6 +3,7 @@
 Every check reports `Problem(file, line, message)` and never stops at the first one: a
 curator fixing content wants the whole list. Errors block serving; warnings do not.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,38 +39,79 @@ def check_content(content: Content, today: dt.date) -> list[Problem]:
     source_ids = {s.id for s in content.sources}
     for intent in content.intents:
         if intent.id not in response_ids:
-            problems.append(Problem(intent.origin.file, intent.origin.line,
-                                    f"intent '{intent.id}' has no response in responses/"))
+            problems.append(
+                Problem(
+                    intent.origin.file,
+                    intent.origin.line,
+                    f"intent '{intent.id}' has no response in responses/",
+                )
+            )
         if len(intent.examples) < MIN_EXAMPLES:
-            problems.append(Problem(intent.origin.file, intent.origin.line,
-                                    f"intent '{intent.id}' has {len(intent.examples)} examples; "
-                                    f"at least {MIN_EXAMPLES} are needed"))
+            problems.append(
+                Problem(
+                    intent.origin.file,
+                    intent.origin.line,
+                    f"intent '{intent.id}' has {len(intent.examples)} examples; "
+                    f"at least {MIN_EXAMPLES} are needed",
+                )
+            )
     for response in content.responses:
         file, line = response.origin.file, response.origin.line
         if response.id not in intent_ids:
-            problems.append(Problem(file, line, f"response '{response.id}' has no intent in intents/"))
+            problems.append(
+                Problem(file, line, f"response '{response.id}' has no intent in intents/")
+            )
         for related in response.related:
             if related not in intent_ids:
                 problems.append(Problem(file, line, f"related intent '{related}' does not exist"))
         for citation in response.citations:
             if citation.source and citation.source not in source_ids:
                 known = ", ".join(sorted(source_ids))
-                problems.append(Problem(citation.origin.file, citation.origin.line,
-                                        f"unknown source id '{citation.source}' (known: {known})"))
+                problems.append(
+                    Problem(
+                        citation.origin.file,
+                        citation.origin.line,
+                        f"unknown source id '{citation.source}' (known: {known})",
+                    )
+                )
             if len(citation.quote) > QUOTE_LIMIT:
-                problems.append(Problem(citation.origin.file, citation.origin.line,
-                                        f"quote is {len(citation.quote)} characters; keep it under {QUOTE_LIMIT}"))
+                problems.append(
+                    Problem(
+                        citation.origin.file,
+                        citation.origin.line,
+                        f"quote is {len(citation.quote)} characters; keep it under {QUOTE_LIMIT}",
+                    )
+                )
         if len(response.title) > TITLE_LIMIT:
-            problems.append(Problem(file, line, f"title is {len(response.title)} characters; Slack allows {TITLE_LIMIT}"))
-        for name, text in (("short", response.short), *((f"body paragraph {n}", p) for n, p in
-                                                         enumerate(_paragraphs(response.body), 1))):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"title is {len(response.title)} characters; Slack allows {TITLE_LIMIT}",
+                )
+            )
+        for name, text in (
+            ("short", response.short),
+            *((f"body paragraph {n}", p) for n, p in enumerate(_paragraphs(response.body), 1)),
+        ):
             if len(text) > SECTION_LIMIT:
-                problems.append(Problem(file, line, f"{name} is {len(text)} characters; "
-                                                    f"a Slack section holds {SECTION_LIMIT}"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        f"{name} is {len(text)} characters; a Slack section holds {SECTION_LIMIT}",
+                    )
+                )
         if response.review_by and response.review_by < today:
-            problems.append(Problem(file, line, f"review date {response.review_by} has passed"
-                                                + (f" (owner: {response.owner})" if response.owner else ""),
-                                    "warning"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"review date {response.review_by} has passed"
+                    + (f" (owner: {response.owner})" if response.owner else ""),
+                    "warning",
+                )
+            )
     problems += _example_collisions(content)
     return problems
 
@@ -80,13 +122,21 @@ def _paragraphs(body: str) -> list[str]:
 
 def _duplicate_ids(content: Content) -> list[Problem]:
     problems = []
-    for kind, items in (("intent", content.intents), ("response", content.responses),
-                        ("source", content.sources)):
+    for kind, items in (
+        ("intent", content.intents),
+        ("response", content.responses),
+        ("source", content.sources),
+    ):
         seen: dict[str, str] = {}
         for item in items:
             if item.id in seen:
-                problems.append(Problem(item.origin.file, item.origin.line,
-                                        f"duplicate {kind} id '{item.id}' (first at {seen[item.id]})"))
+                problems.append(
+                    Problem(
+                        item.origin.file,
+                        item.origin.line,
+                        f"duplicate {kind} id '{item.id}' (first at {seen[item.id]})",
+                    )
+                )
             else:
                 seen[item.id] = str(item.origin)
     return problems
@@ -100,8 +150,13 @@ def _example_collisions(content: Content) -> list[Problem]:
         for example in intent.examples:
             key = normalize(example.text)
             if not key:
-                problems.append(Problem(example.origin.file, example.origin.line,
-                                        "example has no words left after normalisation"))
+                problems.append(
+                    Problem(
+                        example.origin.file,
+                        example.origin.line,
+                        "example has no words left after normalisation",
+                    )
+                )
                 continue
             by_text[key].append((intent.id, str(example.origin)))
             normalized.append((key, intent.id, str(example.origin)))
@@ -110,11 +165,17 @@ def _example_collisions(content: Content) -> list[Problem]:
         for owner, place in places[1:]:
             file, line = place.rsplit(":", 1)
             if owner != first_intent:
-                problems.append(Problem(file, int(line), f"example '{key}' also appears in intent "
-                                                         f"'{first_intent}' at {first_place}"))
+                problems.append(
+                    Problem(
+                        file,
+                        int(line),
+                        f"example '{key}' also appears in intent '{first_intent}' at {first_place}",
+                    )
+                )
             else:
-                problems.append(Problem(file, int(line), f"example '{key}' repeats {first_place}",
-                                        "warning"))
+                problems.append(
+                    Problem(file, int(line), f"example '{key}' repeats {first_place}", "warning")
+                )
     problems += _near_duplicates(normalized, content.domain_terms)
     return problems
 
@@ -128,7 +189,9 @@ def _differ_in_domain_word(a: str, b: str, domain_stems: set[str]) -> bool:
     return bool(({stem(w) for w in words(a)} ^ {stem(w) for w in words(b)}) & domain_stems)
 
 
-def _near_duplicates(normalized: list[tuple[str, str, str]], domain: frozenset[str]) -> list[Problem]:
+def _near_duplicates(
+    normalized: list[tuple[str, str, str]], domain: frozenset[str]
+) -> list[Problem]:
     """Examples of different intents that read almost alike: the matcher can't tell them apart.
 
     Mirror pairs that differ exactly in a domain word ("hiring a good cio" / "... cto") are
@@ -138,8 +201,9 @@ def _near_duplicates(normalized: list[tuple[str, str, str]], domain: frozenset[s
     texts = [text for text, _, _ in normalized]
     problems = []
     for i, (a, intent_a, place_a) in enumerate(normalized):
-        close = process.extract(a, texts[i + 1:], scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE,
-                                limit=None)
+        close = process.extract(
+            a, texts[i + 1 :], scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE, limit=None
+        )
         for _, _, offset in close:
             b, intent_b, place_b = normalized[i + 1 + offset]
             if intent_a == intent_b or a == b:
@@ -147,12 +211,20 @@ def _near_duplicates(normalized: list[tuple[str, str, str]], domain: frozenset[s
             if _differ_in_domain_word(a, b, domain_stems):
                 continue
             file, line = place_b.rsplit(":", 1)
-            problems.append(Problem(file, int(line), f"example '{b}' ({intent_b}) is nearly the same "
-                                                     f"as '{a}' ({intent_a}) at {place_a}", "warning"))
+            problems.append(
+                Problem(
+                    file,
+                    int(line),
+                    f"example '{b}' ({intent_b}) is nearly the same "
+                    f"as '{a}' ({intent_a}) at {place_a}",
+                    "warning",
+                )
+            )
     return problems
 
 
 # -- lint: the real matcher over the content itself -------------------------------------------
+
 
 def lint(content: Content) -> list[Problem]:
     """Leave-one-out: each example matched against all the others; report ones that go astray."""
@@ -167,15 +239,24 @@ def lint(content: Content) -> list[Problem]:
             if match.best and match.best != intent.id:
                 if _differ_in_domain_word(example.text, match.evidence or "", domain_stems):
                     continue  # a deliberate mirror ("... good cio" / "... good cto")
-                problems.append(Problem(
-                    example.origin.file, example.origin.line,
-                    f"example of '{intent.id}' matches '{match.best}' best "
-                    f"({match.confidence:.2f}, via '{match.evidence}' at {match.evidence_origin})",
-                    "warning"))
+                problems.append(
+                    Problem(
+                        example.origin.file,
+                        example.origin.line,
+                        f"example of '{intent.id}' matches '{match.best}' best "
+                        f"({match.confidence:.2f}, via '{match.evidence}' at {match.evidence_origin})",
+                        "warning",
+                    )
+                )
             elif match.outcome == "fallback":
-                problems.append(Problem(example.origin.file, example.origin.line,
-                                        f"example of '{intent.id}' would fall back: {match.reason}",
-                                        "warning"))
+                problems.append(
+                    Problem(
+                        example.origin.file,
+                        example.origin.line,
+                        f"example of '{intent.id}' would fall back: {match.reason}",
+                        "warning",
+                    )
+                )
     return problems
 
 
@@ -194,20 +275,35 @@ def check_quotes(content: Content, sources_dir: Path) -> list[Problem]:
     texts: dict[str, str] = {}
     for source in content.sources:
         if not source.file:
-            problems.append(Problem(source.origin.file, source.origin.line,
-                                    f"source '{source.id}' names no 'file' to check quotes against"))
+            problems.append(
+                Problem(
+                    source.origin.file,
+                    source.origin.line,
+                    f"source '{source.id}' names no 'file' to check quotes against",
+                )
+            )
             continue
         path = sources_dir / source.file
         try:
             texts[source.id] = squash(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            problems.append(Problem(source.origin.file, source.origin.line,
-                                    f"cannot read source text {path}: {exc.strerror}"))
+            problems.append(
+                Problem(
+                    source.origin.file,
+                    source.origin.line,
+                    f"cannot read source text {path}: {exc.strerror}",
+                )
+            )
     for response in content.responses:
         for citation in response.citations:
             text = texts.get(citation.source)
             if text is not None and citation.quote and squash(citation.quote) not in text:
-                problems.append(Problem(citation.origin.file, citation.origin.line,
-                                        f"quote not found in source '{citation.source}': "
-                                        f"\"{citation.quote[:60]}...\""))
+                problems.append(
+                    Problem(
+                        citation.origin.file,
+                        citation.origin.line,
+                        f"quote not found in source '{citation.source}': "
+                        f'"{citation.quote[:60]}..."',
+                    )
+                )
     return problems

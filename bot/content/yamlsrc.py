@@ -4,6 +4,7 @@ PyYAML's plain `safe_load` forgets where things were. Here every mapping and lis
 1-based line of itself, of each key and of each item, so a message can say `file:line`.
 Duplicate keys, which PyYAML silently lets the last one win, are reported as errors.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,7 +65,9 @@ def _convert(node: yaml.Node, constructor: yaml.SafeLoader, problems: list[YamlP
                 key = str(key)
             if key in result:
                 problems.append(
-                    YamlProblem(line, f"duplicate key '{key}' (first at line {result.key_lines[key]})")
+                    YamlProblem(
+                        line, f"duplicate key '{key}' (first at line {result.key_lines[key]})"
+                    )
                 )
                 continue
             result[key] = _convert(value_node, constructor, problems)

@@ -9,6 +9,7 @@ Every text question it matches goes to the store's question log (questionlog.py 
 kept and how feedback links to it). Logging is best effort: a store that fails to log never
 costs the person their answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -82,8 +83,9 @@ class Engine:
             pass  # the reply still goes out; only the follow-up memory is lost
         return reply
 
-    async def feedback(self, key: ConversationKey, intent: str, question: str, helpful: bool,
-                       reason: str = "") -> None:
+    async def feedback(
+        self, key: ConversationKey, intent: str, question: str, helpful: bool, reason: str = ""
+    ) -> None:
         """Record a vote under the user's hash, linked to the logged question it is about."""
         hashed = user_hash(key.team, key.user, self.settings.hash_salt)
         normalized = self.matcher.normalized(question) if question.strip() else ""
@@ -111,11 +113,15 @@ class Engine:
     def topics(self, intents: tuple[str, ...] = FALLBACK_TOPICS) -> tuple[Topic, ...]:
         return tuple(Topic(i, self._titles[i]) for i in intents if i in self._titles)
 
-    def answer_for(self, intent: str, question: str = "", match: Match | None = None) -> Answer | None:
+    def answer_for(
+        self, intent: str, question: str = "", match: Match | None = None
+    ) -> Answer | None:
         response = self.content.response(intent)
         if response is None:
             return None
-        sources = tuple(self._sources[c.source] for c in response.citations if c.source in self._sources)
+        sources = tuple(
+            self._sources[c.source] for c in response.citations if c.source in self._sources
+        )
         return Answer(
             response=response,
             sources=sources,
@@ -127,7 +133,9 @@ class Engine:
 
     # -- dispatch ---------------------------------------------------------------------------
 
-    async def _dispatch(self, turn: Turn, state: ConversationState) -> tuple[Reply, ConversationState]:
+    async def _dispatch(
+        self, turn: Turn, state: ConversationState
+    ) -> tuple[Reply, ConversationState]:
         now = self.clock()
         if turn.action is not None:
             return await self._on_action(turn, turn.action, state, now)
@@ -153,8 +161,9 @@ class Engine:
             return Clarify(text, self.topics(match.suggestions), match), state
         return Fallback(text, self.topics(), match), state
 
-    async def _on_action(self, turn: Turn, action: Action, state: ConversationState,
-                         now: float) -> tuple[Reply, ConversationState]:
+    async def _on_action(
+        self, turn: Turn, action: Action, state: ConversationState, now: float
+    ) -> tuple[Reply, ConversationState]:
         if action.kind == "show_intent":
             return await self._show(turn, action.value, "", None, state, now)
         if action.kind == "none_of_these":
@@ -167,8 +176,11 @@ class Engine:
             await self._remember_result(turn.key, reply)
             return reply, state
         if state.flow is None:
-            return Notice("info", "There is no assessment in progress.",
-                          followups=self.topics((ASSESSMENT_INTENT,))), state
+            return Notice(
+                "info",
+                "There is no assessment in progress.",
+                followups=self.topics((ASSESSMENT_INTENT,)),
+            ), state
         if self.flows.expired(state.flow, now):
             state.flow = None
             return self._expired(), state
@@ -176,8 +188,15 @@ class Engine:
         await self._remember_result(turn.key, reply)
         return reply, state
 
-    async def _show(self, turn: Turn, intent: str, text: str, match: Match | None,
-                    state: ConversationState, now: float) -> tuple[Reply, ConversationState]:
+    async def _show(
+        self,
+        turn: Turn,
+        intent: str,
+        text: str,
+        match: Match | None,
+        state: ConversationState,
+        now: float,
+    ) -> tuple[Reply, ConversationState]:
         state.suggestions = []
         if intent == ASSESSMENT_INTENT and self.flows is not None:
             state.flow, reply = self.flows.start(now, text)
@@ -235,10 +254,14 @@ class Engine:
         if turn.action is None:
             match = self.matcher.match(turn.text)
             if match.outcome == "answer" and match.intent and match.intent != ASSESSMENT_INTENT:
-                return self.answer_for(match.intent, turn.text, match) or Fallback(turn.text, self.topics(), match)
+                return self.answer_for(match.intent, turn.text, match) or Fallback(
+                    turn.text, self.topics(), match
+                )
             if match.outcome == "clarify" and match.suggestions:
                 return Clarify(turn.text, self.topics(match.suggestions), match)
             if match.outcome == "fallback":
                 return Fallback(turn.text, self.topics(), match)
-        return Notice("unavailable", "The assessment is temporarily unavailable; please try again in a few minutes.")
-
+        return Notice(
+            "unavailable",
+            "The assessment is temporarily unavailable; please try again in a few minutes.",
+        )

@@ -12,6 +12,7 @@ normalised question). The report links a vote to the latest logged question with
 at or before the vote. A person asking the same question twice and voting once links to the
 later ask, which is the answer they saw. No lookup at click time, no state, works across replicas.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,9 @@ DEFAULT_SALT = "rolebot-question-log-v1"
 
 
 def salt_from_env(environ: Mapping[str, str] | None = None) -> str:
-    return (os.environ if environ is None else environ).get(SALT_VARIABLE, "").strip() or DEFAULT_SALT
+    return (os.environ if environ is None else environ).get(
+        SALT_VARIABLE, ""
+    ).strip() or DEFAULT_SALT
 
 
 def user_hash(team: str, user: str, salt: str) -> str:
@@ -41,8 +44,9 @@ def question_id(team: str, hashed_user: str, normalized: str) -> str:
     return hashlib.sha256(f"{team}\x1f{hashed_user}\x1f{normalized}".encode()).hexdigest()[:24]
 
 
-def entry_for(key: ConversationKey, surface: str, match: Match, at: float,
-              salt: str) -> LoggedQuestion:
+def entry_for(
+    key: ConversationKey, surface: str, match: Match, at: float, salt: str
+) -> LoggedQuestion:
     hashed = user_hash(key.team, key.user, salt)
     return LoggedQuestion(
         at=at,

@@ -3,6 +3,7 @@
 `slack/blocks.py` and `terminal.py` turn these into Block Kit and text. If a feature needs a
 change in both renderers and nowhere else, the seam is right.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

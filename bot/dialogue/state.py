@@ -4,6 +4,7 @@ A conversation is keyed by (workspace, conversation, user), so two people in one
 thread never share state. States are plain JSON on the wire so every store (memory, SQLite,
 Redis) persists them the same way and a process restart loses nothing.
 """
+
 from __future__ import annotations
 
 import json

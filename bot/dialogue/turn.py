@@ -1,4 +1,5 @@
 """A turn in: what a person typed or clicked, in a given conversation, and on which surface."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

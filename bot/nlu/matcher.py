@@ -54,6 +54,7 @@ A message that falls back as a whole is tried again sentence by sentence, each s
 asks something under the same rules (see `match`): context written before a question no
 longer drowns it, and context never answers for it.
 """
+
 from __future__ import annotations
 
 import math
@@ -249,15 +250,21 @@ class Matcher:
         for part in asked[-MAX_SENTENCES:]:
             found = self._match_one(part, exclude)
             better = _RANK[found.outcome] > _RANK[best.outcome] or (
-                best is not whole and found.outcome == best.outcome
-                and found.confidence > best.confidence)
+                best is not whole
+                and found.outcome == best.outcome
+                and found.confidence > best.confidence
+            )
             if better and found.outcome != "fallback":
                 best, best_part = found, part
         if best is whole:
             return whole
         shown = " ".join(best_part.split())
-        return replace(best, text=text, normalized=whole.normalized,
-                       reason=f"{best.reason}; from the sentence \u201c{shown[:120]}\u201d")
+        return replace(
+            best,
+            text=text,
+            normalized=whole.normalized,
+            reason=f"{best.reason}; from the sentence \u201c{shown[:120]}\u201d",
+        )
 
     def _match_one(self, text: str, exclude: Collection[Origin]) -> Match:
         surface, corrections = self._correct(words(text))
@@ -287,16 +294,24 @@ class Matcher:
         out: list[str] = []
         corrections: list[tuple[str, str]] = []
         for word in surface:
-            if word in self._vocabulary or len(word) < self.thresholds.min_typo_length or word.isdigit():
+            if (
+                word in self._vocabulary
+                or len(word) < self.thresholds.min_typo_length
+                or word.isdigit()
+            ):
                 out.append(word)
                 continue
             if word not in self._corrections:
                 if len(self._corrections) > 100_000:
                     self._corrections.clear()
-                cutoff = (self.thresholds.short_typo_cutoff if len(word) <= 5
-                          else self.thresholds.typo_cutoff)
-                found = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio,
-                                           score_cutoff=cutoff)
+                cutoff = (
+                    self.thresholds.short_typo_cutoff
+                    if len(word) <= 5
+                    else self.thresholds.typo_cutoff
+                )
+                found = process.extractOne(
+                    word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff
+                )
                 self._corrections[word] = found[0] if found else None
             fixed = self._corrections[word]
             if fixed is None:
@@ -306,7 +321,9 @@ class Matcher:
                 corrections.append((word, fixed))
         return out, corrections
 
-    def _rank(self, surface: list[str], exclude: Collection[Origin], limit: int = 0) -> list[Candidate]:
+    def _rank(
+        self, surface: list[str], exclude: Collection[Origin], limit: int = 0
+    ) -> list[Candidate]:
         """Intents by the score of their best example, best first (`limit` > 0: only that many).
 
         The hot path of every question: plain lists indexed by example position, no objects
@@ -331,8 +348,9 @@ class Matcher:
             for position in shared:
                 stems_ = self._stem_sets[position]
                 intent = intent_ids[intent_of[position]]
-                shared[position] += sum(weights[s] * salience[(intent, s)]
-                                        for s in frequent if s in stems_)
+                shared[position] += sum(
+                    weights[s] * salience[(intent, s)] for s in frequent if s in stems_
+                )
         if exclude:
             for position in [p for p in shared if self._examples[p].origin in exclude]:
                 del shared[position]
@@ -358,16 +376,25 @@ class Matcher:
             if score > best_score[index]:
                 best_score[index] = score
                 best_position[index] = position
-        order = sorted((i for i, p in enumerate(best_position) if p >= 0),
-                       key=lambda i: (-best_score[i], self._intent_ids[i]))
+        order = sorted(
+            (i for i, p in enumerate(best_position) if p >= 0),
+            key=lambda i: (-best_score[i], self._intent_ids[i]),
+        )
         if limit > 0:
             order = order[:limit]
         out = []
         for i in order:
             example = self._examples[best_position[i]]
             covered = shared[best_position[i]] * inverse_query
-            out.append(Candidate(self._intent_ids[i], round(best_score[i], 4), example.text,
-                                 example.origin, round(covered, 4)))
+            out.append(
+                Candidate(
+                    self._intent_ids[i],
+                    round(best_score[i], 4),
+                    example.text,
+                    example.origin,
+                    round(covered, 4),
+                )
+            )
         return out
 
     # -- deciding ---------------------------------------------------------------------------
@@ -382,8 +409,21 @@ class Matcher:
     ) -> Match:
         t = self.thresholds
         if not candidates:
-            return Match(text, "fallback", None, 0.0, (), None, None, None, None, 0.0,
-                         "no word of the question is known", normalized, corrections)
+            return Match(
+                text,
+                "fallback",
+                None,
+                0.0,
+                (),
+                None,
+                None,
+                None,
+                None,
+                0.0,
+                "no word of the question is known",
+                normalized,
+                corrections,
+            )
         top = candidates[0]
         runner = candidates[1] if len(candidates) > 1 else None
         runner_score = runner.score if runner else 0.0
@@ -392,11 +432,27 @@ class Matcher:
         def allowed(c: Candidate) -> bool:
             return in_domain or self.kind(c.intent) == "conversation"
 
-        def result(outcome: Outcome, reason: str, intent: str | None = None,
-                   suggestions: tuple[str, ...] = ()) -> Match:
-            return Match(text, outcome, intent, top.score, suggestions, top.example, top.origin,
-                         top.intent, runner.intent if runner else None, runner_score, reason,
-                         normalized, corrections)
+        def result(
+            outcome: Outcome,
+            reason: str,
+            intent: str | None = None,
+            suggestions: tuple[str, ...] = (),
+        ) -> Match:
+            return Match(
+                text,
+                outcome,
+                intent,
+                top.score,
+                suggestions,
+                top.example,
+                top.origin,
+                top.intent,
+                runner.intent if runner else None,
+                runner_score,
+                reason,
+                normalized,
+                corrections,
+            )
 
         if _WHO_HOLDS.match(normalized):
             return result("fallback", "it asks who holds a role, which I cannot know")
@@ -407,31 +463,46 @@ class Matcher:
             # ("do we need both roles") may still be offered; one that leaves a word unexplained
             # ("who owns the *marketing* budget") may not.
             if top.score >= t.undomained_clarify_at and top.covered >= t.undomained_covered_at:
-                return result("clarify", "the question names no technology-leadership term",
-                              suggestions=(top.intent,))
+                return result(
+                    "clarify",
+                    "the question names no technology-leadership term",
+                    suggestions=(top.intent,),
+                )
             return result("fallback", "the question names no technology-leadership term")
         # Small talk needs no domain word, but it must explain at least half the question:
         # "can you help me write an email" is not a request for the help topic.
-        small_talk_unexplained = (not in_domain and self.kind(top.intent) == "conversation"
-                                  and top.covered < t.small_talk_covered_at)
+        small_talk_unexplained = (
+            not in_domain
+            and self.kind(top.intent) == "conversation"
+            and top.covered < t.small_talk_covered_at
+        )
         lead = top.score - runner_score
         confident = (top.score >= t.answer_at and lead >= t.margin) or (
-            top.score >= t.lead_answer_at and lead >= t.lead_margin)
+            top.score >= t.lead_answer_at and lead >= t.lead_margin
+        )
         if confident and not small_talk_unexplained:
-            return result("answer", f"score {top.score:.2f}, {lead:.2f} ahead of the runner-up", top.intent)
+            return result(
+                "answer", f"score {top.score:.2f}, {lead:.2f} ahead of the runner-up", top.intent
+            )
         offered = tuple(
             c.intent
             for c in candidates[: t.max_suggestions]
             if c.score >= t.clarify_at and top.score - c.score <= t.suggestion_window and allowed(c)
         )
         if small_talk_unexplained and top.score - runner_score >= t.margin:
-            reason = (f"small talk explains only {top.covered:.0%} of the question "
-                      f"(needs {t.small_talk_covered_at:.0%})")
+            reason = (
+                f"small talk explains only {top.covered:.0%} of the question "
+                f"(needs {t.small_talk_covered_at:.0%})"
+            )
         elif top.score >= t.answer_at:
-            reason = f"runner-up {runner.intent if runner else '-'} is within {t.margin} of {top.intent}"
+            reason = (
+                f"runner-up {runner.intent if runner else '-'} is within {t.margin} of {top.intent}"
+            )
         elif top.score >= t.lead_answer_at:
-            reason = (f"best score {top.score:.2f} is below {t.answer_at} and leads the runner-up "
-                      f"by only {lead:.2f} (needs {t.lead_margin})")
+            reason = (
+                f"best score {top.score:.2f} is below {t.answer_at} and leads the runner-up "
+                f"by only {lead:.2f} (needs {t.lead_margin})"
+            )
         else:
             reason = f"best score {top.score:.2f} is below {t.lead_answer_at}"
         return result("clarify", reason, suggestions=offered)

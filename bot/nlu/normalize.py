@@ -6,6 +6,7 @@ American spellings to one, punctuation out, words stemmed. What matters is consi
 sides of a comparison go through exactly this code, so a rewrite only has to be the same,
 not linguistically right. Must stay fast and total: any string in, never an exception out.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
-MAX_CHARS = 2000  # a question longer than this is cut: nobody's question needs more, and it bounds time
+MAX_CHARS = (
+    2000  # a question longer than this is cut: nobody's question needs more, and it bounds time
+)
 
 _SLACK_USER = re.compile(r"<[@!][^>]*>")  # <@U123>, <@U123|name>, <!here>, <!subteam^S1|x>
 _SLACK_CHANNEL = re.compile(r"<#[^>|]*(?:\|([^>]*))?>")
@@ -111,16 +114,39 @@ _POSSESSIVE = re.compile(r"'s\b")
 MAX_WORD = 30  # longer "words" are noise (pasted hashes, keyboard mashing); cut them
 _NON_WORD = re.compile(r"[^\w/\-]+|_")
 _PHRASE_RE = re.compile(
-    r"(?<![\w/])(" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?![\w])"
+    r"(?<![\w/])("
+    + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True))
+    + r")(?![\w])"
 )
 
 # Discourse filler: words that carry no intent of their own ("ok", "quick question", "pls").
 # The matcher weighs them near zero, so "ok" alone cannot borrow the intent of "ok thanks".
-FILLER = frozenset({
-    "ok", "okay", "k", "please", "just", "quick", "question", "so", "um", "uh", "hmm", "lol",
-    "like", "actually", "really", "basically", "anyone", "someone", "somebody", "guys", "folks",
-    "all",
-})
+FILLER = frozenset(
+    {
+        "ok",
+        "okay",
+        "k",
+        "please",
+        "just",
+        "quick",
+        "question",
+        "so",
+        "um",
+        "uh",
+        "hmm",
+        "lol",
+        "like",
+        "actually",
+        "really",
+        "basically",
+        "anyone",
+        "someone",
+        "somebody",
+        "guys",
+        "folks",
+        "all",
+    }
+)
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -191,8 +217,9 @@ def sentences(text: str) -> list[tuple[str, bool]]:
     with a question word). A message of one sentence gives one. People often write context
     first and the question last; matching sentence by sentence finds a question that the
     context around it would otherwise drown."""
-    parts = [p.strip() for p in _SENTENCE_END.split(strip_slack_markup(text[:MAX_CHARS]))
-             if p.strip()]
+    parts = [
+        p.strip() for p in _SENTENCE_END.split(strip_slack_markup(text[:MAX_CHARS])) if p.strip()
+    ]
     return [(p, p.endswith(("?", "\uff1f")) or bool(_ASKS.match(p))) for p in parts]
 
 

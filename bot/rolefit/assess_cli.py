@@ -4,6 +4,7 @@ For scripts and for checking the rules by hand. Owns argument parsing of the ans
 two output shapes; the decision itself comes from RoleFit.evaluate. Exit codes: 0 a result,
 1 the assessment content is broken, 2 the answers are missing, unknown or malformed.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,14 @@ from bot.rolefit.definition import (
 from bot.rolefit.model import Recommendation
 
 
-def run_assess(argv_answers: list[str], as_json: bool, out: TextIO, err: TextIO | None = None,
-               rolefit: RoleFit | None = None, sources_file: Path | None = None) -> int:
+def run_assess(
+    argv_answers: list[str],
+    as_json: bool,
+    out: TextIO,
+    err: TextIO | None = None,
+    rolefit: RoleFit | None = None,
+    sources_file: Path | None = None,
+) -> int:
     err = err or sys.stderr
     answers: dict[str, str] = {}
     for item in argv_answers:
@@ -69,8 +76,12 @@ def render_text(rec: Recommendation, source_titles: dict[str, str]) -> str:
     def bullet(text: str) -> str:
         return textwrap.fill(text, 88, initial_indent="  - ", subsequent_indent="    ")
 
-    lines = [f"Recommendation: {rec.title} ({rec.kind})", textwrap.fill(rec.summary, 88), "",
-             "Why:"]
+    lines = [
+        f"Recommendation: {rec.title} ({rec.kind})",
+        textwrap.fill(rec.summary, 88),
+        "",
+        "Why:",
+    ]
     lines += [bullet(f"[{r.question}={r.answer}] {r.text}") for r in rec.rationale]
     if rec.notes:
         lines += ["", "Notes:"] + [bullet(note) for note in rec.notes]
@@ -78,7 +89,13 @@ def render_text(rec: Recommendation, source_titles: dict[str, str]) -> str:
         lines += ["", "Sources:"]
         for n, c in enumerate(rec.citations, 1):
             title = source_titles.get(c.source, c.source)
-            lines.append(textwrap.fill(f"[{n}] {title}: \u201c{c.quote}\u201d", 88,
-                                       initial_indent="  ", subsequent_indent="      "))
+            lines.append(
+                textwrap.fill(
+                    f"[{n}] {title}: \u201c{c.quote}\u201d",
+                    88,
+                    initial_indent="  ",
+                    subsequent_indent="      ",
+                )
+            )
     lines += ["", "Answers: " + ", ".join(f"{k}={v}" for k, v in rec.answers.items())]
     return "\n".join(lines) + "\n"

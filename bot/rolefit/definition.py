@@ -8,6 +8,7 @@ in assessment/decision_table.md, where any change shows up as a reviewable diff.
 Reads only the files it is handed (load_rolefit, verify_quotes, read_sources); knows nothing
 about Slack, terminals or stores.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,20 +36,43 @@ FIXED_QUESTIONS: dict[str, tuple[str, ...]] = {
 QUOTE_LIMIT = 300
 CATCH_ALL = "catch-all"
 
-_TOP_FIELDS = {"questions": True, "reasons": True, "recommendations": True, "rules": True,
-               "notes": False}
-_QUESTION_FIELDS = {"id": True, "text": True, "why": True, "options": True, "help": False,
-                    "why_citations": False}
+_TOP_FIELDS = {
+    "questions": True,
+    "reasons": True,
+    "recommendations": True,
+    "rules": True,
+    "notes": False,
+}
+_QUESTION_FIELDS = {
+    "id": True,
+    "text": True,
+    "why": True,
+    "options": True,
+    "help": False,
+    "why_citations": False,
+}
 _OPTION_FIELDS = {"value": True, "label": True, "hint": False, "match": False, "max_people": False}
 _CITATION_FIELDS = {"source": True, "quote": True}
 _REASON_FIELDS = {"text": True, "citations": False}
 _OUTCOME_FIELDS = {"title": True, "followups": False}
-_RULE_FIELDS = {"id": True, "when": False, "recommend": True, "summary": True, "rationale": True,
-                "citations": False}
+_RULE_FIELDS = {
+    "id": True,
+    "when": False,
+    "recommend": True,
+    "summary": True,
+    "rationale": True,
+    "citations": False,
+}
 _RATIONALE_FIELDS = {"about": True, "text": True}
 _NOTE_FIELDS = {"id": True, "when": False, "text": True, "citations": False}
-_SOURCE_FIELDS = {"id": True, "title": True, "publisher": True, "kind": True, "url": True,
-                  "file": False}
+_SOURCE_FIELDS = {
+    "id": True,
+    "title": True,
+    "publisher": True,
+    "kind": True,
+    "url": True,
+    "file": False,
+}
 
 
 def default_rolefit_path() -> Path:
@@ -84,6 +108,7 @@ class AnswerError(ValueError):
 
 
 # -- the values the YAML loads into -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -262,8 +287,22 @@ def _label(question: Question, value: str) -> str:
 # -- free text --------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
-_NEGATIONS = frozenset({"no", "not", "dont", "doesnt", "isnt", "arent", "never", "without",
-                        "neither", "nor", "lack", "lacking"})
+_NEGATIONS = frozenset(
+    {
+        "no",
+        "not",
+        "dont",
+        "doesnt",
+        "isnt",
+        "arent",
+        "never",
+        "without",
+        "neither",
+        "nor",
+        "lack",
+        "lacking",
+    }
+)
 _NEGATION_WINDOW = 3
 # "<n> people", "a 40-person startup", "5,000 staff", "2k employees"
 _HEADCOUNT = re.compile(
@@ -284,9 +323,9 @@ def _find(tokens: list[str], phrase: list[str]) -> list[tuple[int, int]]:
     n = len(phrase)
     hits = []
     for start in range(len(tokens) - n + 1):
-        if tokens[start:start + n] != phrase:
+        if tokens[start : start + n] != phrase:
             continue
-        before = tokens[max(0, start - _NEGATION_WINDOW):start]
+        before = tokens[max(0, start - _NEGATION_WINDOW) : start]
         if phrase[0] not in _NEGATIONS and _NEGATIONS.intersection(before):
             continue
         hits.append((start, start + n))
@@ -322,6 +361,7 @@ def _band_for_headcount(question: Question, text: str) -> str | None:
 
 # -- sources ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SourceEntry:
     """The parts of a responses/sources.yml entry the assessment needs."""
@@ -339,8 +379,9 @@ def read_sources(path: Path) -> tuple[dict[str, SourceEntry], list[Problem]]:
         return {}, problems
     items = tree.get("sources") if isinstance(tree, LineDict) else None
     if not isinstance(items, LineList):
-        return {}, problems + [Problem(name, getattr(tree, "line", 1),
-                                       "sources.yml must hold a 'sources:' list")]
+        return {}, problems + [
+            Problem(name, getattr(tree, "line", 1), "sources.yml must hold a 'sources:' list")
+        ]
     entries: dict[str, SourceEntry] = {}
     for index, item in enumerate(items):
         line = items.line_of(index)
@@ -350,13 +391,17 @@ def read_sources(path: Path) -> tuple[dict[str, SourceEntry], list[Problem]]:
         if isinstance(source_id, str) and source_id.strip():
             file = item.get("file")
             entries[source_id.strip()] = SourceEntry(
-                source_id.strip(), str(item.get("title") or ""),
-                file if isinstance(file, str) and file.strip() else None, item.line_of("id"))
+                source_id.strip(),
+                str(item.get("title") or ""),
+                file if isinstance(file, str) and file.strip() else None,
+                item.line_of("id"),
+            )
     return entries, problems
 
 
-def verify_quotes(rolefit: RoleFit, sources_dir: Path,
-                  sources_file: Path | None = None) -> list[Problem]:
+def verify_quotes(
+    rolefit: RoleFit, sources_dir: Path, sources_file: Path | None = None
+) -> list[Problem]:
     """Every quote must appear in its source's captured text (case, spaces, punctuation aside)."""
     from bot.content.validate import squash  # the same comparison the responses get
 
@@ -364,24 +409,39 @@ def verify_quotes(rolefit: RoleFit, sources_dir: Path,
     texts: dict[str, str] = {}
     for entry in entries.values():
         if entry.file is None:
-            problems.append(Problem(_display(sources_file or default_sources_path()), entry.line,
-                                    f"source '{entry.id}' names no 'file' to check quotes against"))
+            problems.append(
+                Problem(
+                    _display(sources_file or default_sources_path()),
+                    entry.line,
+                    f"source '{entry.id}' names no 'file' to check quotes against",
+                )
+            )
             continue
         try:
             texts[entry.id] = squash((sources_dir / entry.file).read_text(encoding="utf-8"))
         except OSError as exc:
-            problems.append(Problem(_display(sources_file or default_sources_path()), entry.line,
-                                    f"cannot read source text {sources_dir / entry.file}: "
-                                    f"{exc.strerror}"))
+            problems.append(
+                Problem(
+                    _display(sources_file or default_sources_path()),
+                    entry.line,
+                    f"cannot read source text {sources_dir / entry.file}: {exc.strerror}",
+                )
+            )
     for ref, line in rolefit.quotes:
         text = texts.get(ref.source)
         if text is not None and squash(ref.quote) not in text:
-            problems.append(Problem(rolefit.file, line, f"quote not found in source "
-                                                        f"'{ref.source}': \"{ref.quote[:60]}...\""))
+            problems.append(
+                Problem(
+                    rolefit.file,
+                    line,
+                    f"quote not found in source '{ref.source}': \"{ref.quote[:60]}...\"",
+                )
+            )
     return problems
 
 
 # -- loading ----------------------------------------------------------------------------------
+
 
 def load_rolefit(
     path: Path, sources: Path | Iterable[str] | None = None
@@ -462,8 +522,11 @@ class _Loader:
             return
         for field_name in fields:
             if field_name not in allowed:
-                self.problem(line, f"unknown placeholder '{{{field_name}}}' "
-                                   f"(allowed: {', '.join(sorted(allowed))})")
+                self.problem(
+                    line,
+                    f"unknown placeholder '{{{field_name}}}' "
+                    f"(allowed: {', '.join(sorted(allowed))})",
+                )
 
     def strings(self, value: Any, line: int, what: str) -> list[tuple[str, int]]:
         return text_items(value, line, what, self.file, self.problems)
@@ -474,29 +537,34 @@ class _Loader:
             return ()
         refs = []
         for index, item in enumerate(value):
-            if not check_fields(item, _CITATION_FIELDS, self.file, "citation", self.problems,
-                           value.line_of(index)):
+            if not check_fields(
+                item, _CITATION_FIELDS, self.file, "citation", self.problems, value.line_of(index)
+            ):
                 continue
             source, quote = item.get("source"), item.get("quote")
             if not isinstance(source, str) or source.strip() not in self.source_ids:
                 known = ", ".join(sorted(self.source_ids))
-                self.problem(item.line_of("source"),
-                             f"unknown source id '{source}' (known: {known})")
+                self.problem(
+                    item.line_of("source"), f"unknown source id '{source}' (known: {known})"
+                )
                 continue
             if not isinstance(quote, str) or not quote.strip():
                 self.problem(item.line_of("quote"), "citation quote is empty")
                 continue
             quote = " ".join(quote.split())
             if len(quote) > QUOTE_LIMIT:
-                self.problem(item.line_of("quote"),
-                             f"quote is {len(quote)} characters; keep it under {QUOTE_LIMIT}")
+                self.problem(
+                    item.line_of("quote"),
+                    f"quote is {len(quote)} characters; keep it under {QUOTE_LIMIT}",
+                )
             ref = QuoteRef(source.strip(), quote)
             self.quotes.append((ref, item.line_of("quote")))
             refs.append(ref)
         return tuple(refs)
 
-    def conditions(self, value: Any, line: int, extra: dict[str, tuple[str, ...]] | None = None
-                   ) -> tuple[Condition, ...]:
+    def conditions(
+        self, value: Any, line: int, extra: dict[str, tuple[str, ...]] | None = None
+    ) -> tuple[Condition, ...]:
         """A `when:` mapping; `extra` allows keys besides questions (notes' `recommend`)."""
         if value is None:
             return ()
@@ -508,19 +576,24 @@ class _Loader:
         for key, raw in value.items():
             key_line = value.line_of(key)
             if key not in allowed:
-                self.problem(key_line, f"'when' names unknown question '{key}' "
-                                       f"(questions: {', '.join(FIXED_QUESTIONS)})")
+                self.problem(
+                    key_line,
+                    f"'when' names unknown question '{key}' "
+                    f"(questions: {', '.join(FIXED_QUESTIONS)})",
+                )
                 continue
             values = [raw] if isinstance(raw, str) else raw if isinstance(raw, LineList) else None
             if not values:
-                self.problem(key_line,
-                             f"'when' {key} must be a value or a non-empty list of values")
+                self.problem(
+                    key_line, f"'when' {key} must be a value or a non-empty list of values"
+                )
                 continue
             for item in values:
                 if item not in allowed[key]:
                     what = "recommendation kind" if key == "recommend" else f"value for {key}"
-                    self.problem(key_line, f"unknown {what} '{item}' "
-                                           f"(allowed: {', '.join(allowed[key])})")
+                    self.problem(
+                        key_line, f"unknown {what} '{item}' (allowed: {', '.join(allowed[key])})"
+                    )
             out.append(Condition(key, tuple(str(v) for v in values)))
         return tuple(out)
 
@@ -539,8 +612,11 @@ class _Loader:
                 continue
             self.questions[question.id] = question
         for missing in (q for q in FIXED_QUESTIONS if q not in self.questions):
-            self.problem(line, f"question '{missing}' is missing "
-                                     f"(the assessment asks exactly: {', '.join(FIXED_QUESTIONS)})")
+            self.problem(
+                line,
+                f"question '{missing}' is missing "
+                f"(the assessment asks exactly: {', '.join(FIXED_QUESTIONS)})",
+            )
         return tuple(self.questions.values())
 
     def load_question(self, item: Any, line: int) -> Question | None:
@@ -549,8 +625,10 @@ class _Loader:
         question_id = item.get("id")
         if question_id not in FIXED_QUESTIONS:
             fixed = ", ".join(FIXED_QUESTIONS)
-            self.problem(item.line_of("id"), f"unknown question id '{question_id}' "
-                                             f"(the questions are fixed: {fixed})")
+            self.problem(
+                item.line_of("id"),
+                f"unknown question id '{question_id}' (the questions are fixed: {fixed})",
+            )
             return None
         options = self.load_options(question_id, item["options"], item.line_of("options"))
         return Question(
@@ -570,34 +648,45 @@ class _Loader:
         options: list[Option] = []
         for index, item in enumerate(value):
             item_line = value.line_of(index)
-            if not check_fields(item, _OPTION_FIELDS, self.file, "option", self.problems, item_line):
+            if not check_fields(
+                item, _OPTION_FIELDS, self.file, "option", self.problems, item_line
+            ):
                 continue
             option_value = item.get("value")
             if option_value not in allowed:
-                self.problem(item.line_of("value"),
-                             f"unknown option '{option_value}' for {question_id} "
-                             f"(allowed: {', '.join(allowed)})")
+                self.problem(
+                    item.line_of("value"),
+                    f"unknown option '{option_value}' for {question_id} "
+                    f"(allowed: {', '.join(allowed)})",
+                )
                 continue
             if any(o.value == option_value for o in options):
                 self.problem(item.line_of("value"), f"option '{option_value}' appears twice")
                 continue
             max_people = item.get("max_people")
-            if max_people is not None and (not isinstance(max_people, int)
-                                           or isinstance(max_people, bool) or max_people < 1):
-                self.problem(item.line_of("max_people"),
-                             "max_people must be a whole number above 0")
+            if max_people is not None and (
+                not isinstance(max_people, int) or isinstance(max_people, bool) or max_people < 1
+            ):
+                self.problem(
+                    item.line_of("max_people"), "max_people must be a whole number above 0"
+                )
                 max_people = None
             match = self.strings(item.get("match"), item.line_of("match"), "'match'")
-            options.append(Option(
-                value=option_value,
-                label=self.text(item, "label", f"option {option_value}"),
-                hint=self.text(item, "hint", f"option {option_value}"),
-                match=tuple(m for m, _ in match),
-                max_people=max_people,
-            ))
+            options.append(
+                Option(
+                    value=option_value,
+                    label=self.text(item, "label", f"option {option_value}"),
+                    hint=self.text(item, "hint", f"option {option_value}"),
+                    match=tuple(m for m, _ in match),
+                    max_people=max_people,
+                )
+            )
         for missing in (v for v in allowed if not any(o.value == v for o in options)):
-            self.problem(line, f"{question_id} is missing option '{missing}' "
-                                     f"(its options are exactly: {', '.join(allowed)})")
+            self.problem(
+                line,
+                f"{question_id} is missing option '{missing}' "
+                f"(its options are exactly: {', '.join(allowed)})",
+            )
         self.check_bands(question_id, options, line)
         return tuple(options)
 
@@ -607,8 +696,11 @@ class _Loader:
             return
         bounded = [o.max_people for o in options[:-1] if o.max_people is not None]
         if len(bounded) != len(options) - 1 or options[-1].max_people is not None:
-            self.problem(line, f"{question_id}: every option but the last needs max_people, "
-                               "and the last (the open-ended band) none")
+            self.problem(
+                line,
+                f"{question_id}: every option but the last needs max_people, "
+                "and the last (the open-ended band) none",
+            )
         elif bounded != sorted(bounded):
             self.problem(line, f"{question_id}: max_people must rise from option to option")
 
@@ -621,29 +713,40 @@ class _Loader:
             return reasons
         for question_id, by_value in value.items():
             if question_id not in FIXED_QUESTIONS:
-                self.problem(value.line_of(question_id), f"reasons for unknown question "
-                                                         f"'{question_id}'")
+                self.problem(
+                    value.line_of(question_id), f"reasons for unknown question '{question_id}'"
+                )
                 continue
             if not isinstance(by_value, LineDict):
-                self.problem(value.line_of(question_id), f"reasons.{question_id} must map "
-                                                         "option values to a bullet")
+                self.problem(
+                    value.line_of(question_id),
+                    f"reasons.{question_id} must map option values to a bullet",
+                )
                 continue
             allowed = FIXED_QUESTIONS[question_id]
             for option_value, item in by_value.items():
                 item_line = by_value.line_of(option_value)
                 if option_value not in allowed:
-                    self.problem(item_line, f"unknown option '{option_value}' for {question_id} "
-                                            f"(allowed: {', '.join(allowed)})")
+                    self.problem(
+                        item_line,
+                        f"unknown option '{option_value}' for {question_id} "
+                        f"(allowed: {', '.join(allowed)})",
+                    )
                     continue
-                if not check_fields(item, _REASON_FIELDS, self.file, "reason", self.problems, item_line):
+                if not check_fields(
+                    item, _REASON_FIELDS, self.file, "reason", self.problems, item_line
+                ):
                     continue
                 text = self.text(item, "text", f"reason {question_id}={option_value}")
                 self.template(text, item.line_of("text"), allow_answer=False)
                 reasons[(question_id, option_value)] = AnswerReason(
-                    text, self.citations(item.get("citations"), item.line_of("citations")))
+                    text, self.citations(item.get("citations"), item.line_of("citations"))
+                )
             for missing in (v for v in allowed if (question_id, v) not in reasons):
-                self.problem(value.line_of(question_id),
-                             f"reasons.{question_id} has no bullet for '{missing}'")
+                self.problem(
+                    value.line_of(question_id),
+                    f"reasons.{question_id} has no bullet for '{missing}'",
+                )
         return reasons
 
     def load_outcomes(self, value: Any, line: int) -> dict[str, Outcome]:
@@ -656,22 +759,30 @@ class _Loader:
         for kind, item in value.items():
             kind_line = value.line_of(kind)
             if kind not in RECOMMENDATIONS:
-                self.problem(kind_line, f"unknown recommendation kind '{kind}' "
-                                        f"(kinds: {', '.join(RECOMMENDATIONS)})")
+                self.problem(
+                    kind_line,
+                    f"unknown recommendation kind '{kind}' (kinds: {', '.join(RECOMMENDATIONS)})",
+                )
                 continue
-            if not check_fields(item, _OUTCOME_FIELDS, self.file, f"recommendation {kind}",
-                           self.problems, kind_line):
+            if not check_fields(
+                item, _OUTCOME_FIELDS, self.file, f"recommendation {kind}", self.problems, kind_line
+            ):
                 continue
-            followups = self.strings(item.get("followups"), item.line_of("followups"),
-                                     "'followups'")
-            outcomes[kind] = Outcome(kind, self.text(item, "title", f"recommendation {kind}"),
-                                     tuple(f for f, _ in followups))
+            followups = self.strings(
+                item.get("followups"), item.line_of("followups"), "'followups'"
+            )
+            outcomes[kind] = Outcome(
+                kind,
+                self.text(item, "title", f"recommendation {kind}"),
+                tuple(f for f, _ in followups),
+            )
         for missing in (k for k in RECOMMENDATIONS if k not in outcomes):
             self.problem(line, f"recommendations is missing kind '{missing}'")
         return outcomes
 
-    def load_rules(self, value: Any, line: int,
-                   reasons: Mapping[tuple[str, str], AnswerReason]) -> tuple[Rule, ...]:
+    def load_rules(
+        self, value: Any, line: int, reasons: Mapping[tuple[str, str], AnswerReason]
+    ) -> tuple[Rule, ...]:
         value = list_items(value, line, "'rules'", self.file, self.problems)
         if value is None:
             return ()
@@ -684,44 +795,67 @@ class _Loader:
             if any(r.id == rule.id for r in rules):
                 self.problem(rule.line, f"rule id '{rule.id}' appears twice")
             if catch_all is not None:
-                self.problem(rule.line, f"rule '{rule.id}' can never match: it comes after the "
-                                        f"catch-all rule '{catch_all.id}' (line {catch_all.line})")
+                self.problem(
+                    rule.line,
+                    f"rule '{rule.id}' can never match: it comes after the "
+                    f"catch-all rule '{catch_all.id}' (line {catch_all.line})",
+                )
             elif not rule.when:
                 catch_all = rule
             rules.append(rule)
         if catch_all is None:
-            self.problem(line, "no catch-all rule: the last rule must have no 'when:', so "
-                                     "every combination of answers gets a recommendation")
+            self.problem(
+                line,
+                "no catch-all rule: the last rule must have no 'when:', so "
+                "every combination of answers gets a recommendation",
+            )
         return tuple(rules)
 
-    def load_rule(self, item: Any, line: int,
-                  reasons: Mapping[tuple[str, str], AnswerReason]) -> Rule | None:
+    def load_rule(
+        self, item: Any, line: int, reasons: Mapping[tuple[str, str], AnswerReason]
+    ) -> Rule | None:
         if not check_fields(item, _RULE_FIELDS, self.file, "rule", self.problems, line):
             return None
         rule_id = self.text(item, "id", "rule") or f"line {line}"
         when = self.conditions(item.get("when"), item.line_of("when"))
         recommend = item.get("recommend")
         if recommend not in RECOMMENDATIONS:
-            self.problem(item.line_of("recommend"), f"unknown recommendation kind '{recommend}' "
-                                                    f"(kinds: {', '.join(RECOMMENDATIONS)})")
+            self.problem(
+                item.line_of("recommend"),
+                f"unknown recommendation kind '{recommend}' (kinds: {', '.join(RECOMMENDATIONS)})",
+            )
             recommend = RECOMMENDATIONS[0]
         allowed = {c.question: c.values for c in when}
         if recommend == "both" and "small" in allowed.get("size", FIXED_QUESTIONS["size"]):
-            self.problem(item.line_of("recommend"),
-                         f"rule '{rule_id}' recommends both roles for a small organisation: "
-                         "the sources favour one technical decision maker there "
-                         "(add size: [midsize, large])")
+            self.problem(
+                item.line_of("recommend"),
+                f"rule '{rule_id}' recommends both roles for a small organisation: "
+                "the sources favour one technical decision maker there "
+                "(add size: [midsize, large])",
+            )
         summary = self.text(item, "summary", f"rule {rule_id}")
         self.template(summary, item.line_of("summary"), allow_answer=False)
-        rationale = self.load_rationale(item["rationale"], item.line_of("rationale"), rule_id,
-                                        allowed, reasons)
-        return Rule(rule_id, when, recommend, summary, rationale,
-                    self.citations(item.get("citations"), item.line_of("citations")), line)
+        rationale = self.load_rationale(
+            item["rationale"], item.line_of("rationale"), rule_id, allowed, reasons
+        )
+        return Rule(
+            rule_id,
+            when,
+            recommend,
+            summary,
+            rationale,
+            self.citations(item.get("citations"), item.line_of("citations")),
+            line,
+        )
 
-    def load_rationale(self, value: Any, line: int, rule_id: str,
-                       allowed: Mapping[str, tuple[str, ...]],
-                       reasons: Mapping[tuple[str, str], AnswerReason]
-                       ) -> tuple[RationaleItem, ...]:
+    def load_rationale(
+        self,
+        value: Any,
+        line: int,
+        rule_id: str,
+        allowed: Mapping[str, tuple[str, ...]],
+        reasons: Mapping[tuple[str, str], AnswerReason],
+    ) -> tuple[RationaleItem, ...]:
         if not isinstance(value, LineList) or not value:
             self.problem(line, f"rule '{rule_id}' needs a non-empty 'rationale' list")
             return ()
@@ -734,18 +868,23 @@ class _Loader:
                     continue
                 for answer in allowed.get(entry, FIXED_QUESTIONS[entry]):
                     if (entry, answer) not in reasons:
-                        self.problem(entry_line, f"rationale uses the bullet for {entry}={answer}, "
-                                                 "but reasons: has none")
+                        self.problem(
+                            entry_line,
+                            f"rationale uses the bullet for {entry}={answer}, "
+                            "but reasons: has none",
+                        )
                         break
                 items.append(RationaleItem(entry))
                 continue
-            if not check_fields(entry, _RATIONALE_FIELDS, self.file, "rationale item", self.problems,
-                           entry_line):
+            if not check_fields(
+                entry, _RATIONALE_FIELDS, self.file, "rationale item", self.problems, entry_line
+            ):
                 continue
             about = entry.get("about")
             if about not in FIXED_QUESTIONS:
-                self.problem(entry.line_of("about"),
-                             f"rationale is about unknown question '{about}'")
+                self.problem(
+                    entry.line_of("about"), f"rationale is about unknown question '{about}'"
+                )
                 continue
             text = self.text(entry, "text", "rationale item")
             self.template(text, entry.line_of("text"), allow_answer=True)
@@ -764,17 +903,20 @@ class _Loader:
             note_id = self.text(item, "id", "note") or f"line {item_line}"
             if any(n.id == note_id for n in notes):
                 self.problem(item_line, f"note id '{note_id}' appears twice")
-            conditions = self.conditions(item.get("when"), item.line_of("when"),
-                                         {"recommend": RECOMMENDATIONS})
+            conditions = self.conditions(
+                item.get("when"), item.line_of("when"), {"recommend": RECOMMENDATIONS}
+            )
             recommend = next((c.values for c in conditions if c.question == "recommend"), ())
             text = self.text(item, "text", f"note {note_id}")
             self.template(text, item.line_of("text"), allow_answer=False)
-            notes.append(Note(
-                id=note_id,
-                when=tuple(c for c in conditions if c.question != "recommend"),
-                recommend=recommend,
-                text=text,
-                citations=self.citations(item.get("citations"), item.line_of("citations")),
-                line=item_line,
-            ))
+            notes.append(
+                Note(
+                    id=note_id,
+                    when=tuple(c for c in conditions if c.question != "recommend"),
+                    recommend=recommend,
+                    text=text,
+                    citations=self.citations(item.get("citations"), item.line_of("citations")),
+                    line=item_line,
+                )
+            )
         return tuple(notes)

@@ -8,6 +8,7 @@ A returned state is always a new object; the one passed in is never changed.
 The state returned is None once the flow ends (cancelled or finished): the engine keeps the
 finished result itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,17 @@ from bot.rolefit.model import Question, QuoteRef
 BACK = frozenset({"back", "go back", "previous", "undo"})
 RESTART = frozenset({"restart", "start over", "start again", "begin again", "reset"})
 CANCEL = frozenset({"cancel", "stop", "quit", "exit", "abort", "end", "never mind", "nevermind"})
-WHY = frozenset({"why", "why do you ask", "why ask", "why are you asking", "why this question",
-                 "why does it matter", "why is that"})
+WHY = frozenset(
+    {
+        "why",
+        "why do you ask",
+        "why ask",
+        "why are you asking",
+        "why this question",
+        "why does it matter",
+        "why is that",
+    }
+)
 _SPACES = re.compile(r"[^a-z0-9]+")
 
 
@@ -37,8 +47,13 @@ def _command(text: str) -> str:
 class FlowRunner:
     """Runs the assessment described by a RoleFit; holds no per-conversation state."""
 
-    def __init__(self, rolefit: RoleFit, topic_titles: Mapping[str, str],
-                 sources: Mapping[str, Source], ttl_s: float = 86400) -> None:
+    def __init__(
+        self,
+        rolefit: RoleFit,
+        topic_titles: Mapping[str, str],
+        sources: Mapping[str, Source],
+        ttl_s: float = 86400,
+    ) -> None:
         self.rolefit = rolefit
         self.topic_titles = dict(topic_titles)
         self.sources = dict(sources)
@@ -70,8 +85,9 @@ class FlowRunner:
             raise AssertionError("a complete set of answers must give a result")
         return reply
 
-    def on_action(self, state: FlowState, action: Action,
-                  now: float) -> tuple[FlowState | None, Reply]:
+    def on_action(
+        self, state: FlowState, action: Action, now: float
+    ) -> tuple[FlowState | None, Reply]:
         if action.kind == "flow_answer":
             question_id, _, value = action.value.partition("=")
             return self._answer_button(state, question_id, value, now)
@@ -83,8 +99,9 @@ class FlowRunner:
             return self._cancel()
         if action.kind == "flow_why":
             return self._why(state, now)
-        return self._ask(self._touch(state, now),
-                         f"I can't do '{action.kind}' during the assessment.")
+        return self._ask(
+            self._touch(state, now), f"I can't do '{action.kind}' during the assessment."
+        )
 
     def on_text(self, state: FlowState, text: str, now: float) -> tuple[FlowState | None, Reply]:
         command = _command(text)
@@ -104,8 +121,9 @@ class FlowRunner:
             if 0 <= index < len(question.options):
                 picked = {question.id: question.options[index].value}
                 return self._next(self._with_answers(state, picked, now))
-            return self._ask(self._touch(state, now),
-                             f"There is no option {command}. " + self._choices(question))
+            return self._ask(
+                self._touch(state, now), f"There is no option {command}. " + self._choices(question)
+            )
         found = self.rolefit.extract(text, current=question.id)
         new = {k: v for k, v in found.items() if k not in state.answers}
         if not new:
@@ -113,11 +131,14 @@ class FlowRunner:
             if changed:  # a correction of an earlier answer: say how, rather than "didn't catch"
                 earlier = self.rolefit.question(changed[0])
                 given = self._label(earlier, state.answers[earlier.id])
-                return self._ask(self._touch(state, now),
-                                 f"You already answered \"{earlier.text}\" with {given}; say "
-                                 "'back' to change it or 'restart' to start over.")
-            return self._ask(self._touch(state, now),
-                             "I didn't catch that. " + self._choices(question))
+                return self._ask(
+                    self._touch(state, now),
+                    f'You already answered "{earlier.text}" with {given}; say '
+                    "'back' to change it or 'restart' to start over.",
+                )
+            return self._ask(
+                self._touch(state, now), "I didn't catch that. " + self._choices(question)
+            )
         state = self._with_answers(state, new, now)
         also = {k: v for k, v in new.items() if k != question.id}
         if not also:
@@ -130,20 +151,24 @@ class FlowRunner:
 
     # -- transitions ------------------------------------------------------------------------
 
-    def _answer_button(self, state: FlowState, question_id: str, value: str,
-                       now: float) -> tuple[FlowState | None, Reply]:
+    def _answer_button(
+        self, state: FlowState, question_id: str, value: str, now: float
+    ) -> tuple[FlowState | None, Reply]:
         current = self._current(state)
         if current is None:
             return self._next(state)
         question = next((q for q in self.rolefit.questions if q.id == question_id), None)
         if question is None or value not in question.values:
-            return self._ask(self._touch(state, now), "That answer isn't one I know. "
-                             + self._choices(current))
+            return self._ask(
+                self._touch(state, now), "That answer isn't one I know. " + self._choices(current)
+            )
         if question.id in state.answers:
             # a button from an earlier message: changing an answer is what 'back' is for
             chosen = self._label(question, state.answers[question.id])
-            return self._ask(self._touch(state, now),
-                             f"You already answered that ({chosen}); say 'back' to change it.")
+            return self._ask(
+                self._touch(state, now),
+                f"You already answered that ({chosen}); say 'back' to change it.",
+            )
         return self._next(self._with_answers(state, {question.id: value}, now))
 
     def _back(self, state: FlowState, now: float) -> tuple[FlowState | None, Reply]:
@@ -151,8 +176,9 @@ class FlowRunner:
             return self._ask(self._touch(state, now), "This is the first question.")
         last = state.history[-1]
         answers = {k: v for k, v in state.answers.items() if k != last}
-        back = FlowState(answers=answers, history=state.history[:-1],
-                         started_at=state.started_at, updated_at=now)
+        back = FlowState(
+            answers=answers, history=state.history[:-1], started_at=state.started_at, updated_at=now
+        )
         return back, self._question_reply(back, self.rolefit.question(last), "Going back.")
 
     def _restart(self, now: float) -> tuple[FlowState | None, Reply]:
@@ -160,16 +186,20 @@ class FlowRunner:
         return self._next(fresh, "Starting over.")
 
     def _cancel(self) -> tuple[FlowState | None, Reply]:
-        return None, Notice("cancelled", "Assessment cancelled; your answers are cleared. "
-                                         "Ask me anything, or start the assessment again any time.")
+        return None, Notice(
+            "cancelled",
+            "Assessment cancelled; your answers are cleared. "
+            "Ask me anything, or start the assessment again any time.",
+        )
 
     def _why(self, state: FlowState, now: float) -> tuple[FlowState | None, Reply]:
         question = self._current(state)
         if question is None:
             return self._next(state)
         citations, sources = self._cited(question.why_citations)
-        return self._touch(state, now), Notice("why", question.why, citations=citations,
-                                               sources=sources, flow_active=True)
+        return self._touch(state, now), Notice(
+            "why", question.why, citations=citations, sources=sources, flow_active=True
+        )
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -182,8 +212,11 @@ class FlowRunner:
         citations, sources = self._cited(recommendation.citations)
         if citations != recommendation.citations:
             recommendation = replace(recommendation, citations=citations)
-        related = tuple(Topic(i, self.topic_titles[i]) for i in recommendation.followups
-                        if i in self.topic_titles)
+        related = tuple(
+            Topic(i, self.topic_titles[i])
+            for i in recommendation.followups
+            if i in self.topic_titles
+        )
         return None, FlowResult(recommendation, related, sources)
 
     def _ask(self, state: FlowState, notice: str) -> tuple[FlowState | None, Reply]:
@@ -192,12 +225,21 @@ class FlowRunner:
             return self._next(state)
         return state, self._question_reply(state, question, notice)
 
-    def _question_reply(self, state: FlowState, question: Question,
-                        notice: str | None) -> FlowQuestion:
-        answered = tuple((self.rolefit.question(q), state.answers[q]) for q in state.history
-                         if q in state.answers)
-        return FlowQuestion(question, number=len(answered) + 1, total=len(self.rolefit.questions),
-                            answered=answered, notice=notice)
+    def _question_reply(
+        self, state: FlowState, question: Question, notice: str | None
+    ) -> FlowQuestion:
+        answered = tuple(
+            (self.rolefit.question(q), state.answers[q])
+            for q in state.history
+            if q in state.answers
+        )
+        return FlowQuestion(
+            question,
+            number=len(answered) + 1,
+            total=len(self.rolefit.questions),
+            answered=answered,
+            notice=notice,
+        )
 
     def _current(self, state: FlowState) -> Question | None:
         return next((q for q in self.rolefit.questions if q.id not in state.answers), None)
@@ -205,17 +247,25 @@ class FlowRunner:
     def _with_answers(self, state: FlowState, new: Mapping[str, str], now: float) -> FlowState:
         """A new state with `new` answers added; 'back' undoes them one by one."""
         order = [q.id for q in self.rolefit.questions if q.id in new and q.id not in state.answers]
-        return FlowState(answers={**state.answers, **{q: new[q] for q in order}},
-                         history=[*state.history, *order],
-                         started_at=state.started_at, updated_at=now)
+        return FlowState(
+            answers={**state.answers, **{q: new[q] for q in order}},
+            history=[*state.history, *order],
+            started_at=state.started_at,
+            updated_at=now,
+        )
 
     def _touch(self, state: FlowState, now: float) -> FlowState:
         """Any reply from the person keeps the flow alive: expiry counts from the last one."""
-        return FlowState(answers=dict(state.answers), history=list(state.history),
-                         started_at=state.started_at, updated_at=now)
+        return FlowState(
+            answers=dict(state.answers),
+            history=list(state.history),
+            started_at=state.started_at,
+            updated_at=now,
+        )
 
-    def _cited(self, quotes: tuple[QuoteRef, ...]
-               ) -> tuple[tuple[QuoteRef, ...], tuple[Source, ...]]:
+    def _cited(
+        self, quotes: tuple[QuoteRef, ...]
+    ) -> tuple[tuple[QuoteRef, ...], tuple[Source, ...]]:
         """Quotes whose source is known, with their sources: the two must stay in step."""
         kept = tuple(q for q in quotes if q.source in self.sources)
         return kept, tuple(self.sources[q.source] for q in kept)
@@ -226,10 +276,14 @@ class FlowRunner:
 
     def _choices(self, question: Question) -> str:
         listed = "; ".join(f"{n}. {o.label}" for n, o in enumerate(question.options, 1))
-        return (f"Please pick one of: {listed} (type the number or the words), "
-                "or say 'back', 'restart', 'cancel' or 'why'.")
+        return (
+            f"Please pick one of: {listed} (type the number or the words), "
+            "or say 'back', 'restart', 'cancel' or 'why'."
+        )
 
     def _noted(self, answers: Mapping[str, str], lead: str) -> str:
-        parts = [f"{self.rolefit.question(q).text} {self._label(self.rolefit.question(q), v)}."
-                 for q, v in answers.items()]
+        parts = [
+            f"{self.rolefit.question(q).text} {self._label(self.rolefit.question(q), v)}."
+            for q, v in answers.items()
+        ]
         return f"{lead}: " + " ".join(parts)

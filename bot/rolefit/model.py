@@ -3,6 +3,7 @@
 The definition (questions, options, rules, citations) is content in assessment/rolefit.yml;
 these are the frozen values it loads into. Nothing here knows about Slack or a terminal.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

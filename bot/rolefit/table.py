@@ -5,6 +5,7 @@ in the repository, so a change to the rules shows up as a diff of outcomes, not 
 A test regenerates it and fails if the saved file is stale. Regenerate with
 `python -m bot.rolefit.table > assessment/decision_table.md`.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -23,15 +24,17 @@ def decision_table(rolefit: RoleFit) -> list[dict[str, Any]]:
         answers = dict(zip(ids, values))
         explained = rolefit.explain(answers)
         rec = explained.recommendation
-        rows.append({
-            "answers": answers,
-            "recommendation": rec.kind,
-            "rule": explained.rule,
-            "summary": rec.summary,
-            "rationale_bullets": len(rec.rationale),
-            "notes": list(rec.notes),
-            "note_ids": list(explained.notes),
-        })
+        rows.append(
+            {
+                "answers": answers,
+                "recommendation": rec.kind,
+                "rule": explained.rule,
+                "summary": rec.summary,
+                "rationale_bullets": len(rec.rationale),
+                "notes": list(rec.notes),
+                "note_ids": list(explained.notes),
+            }
+        )
     return rows
 
 
@@ -44,8 +47,10 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "# Role-fit decision table",
         "",
-        ("Generated from assessment/rolefit.yml by `python -m bot.rolefit.table`; do not edit "
-         "by hand. Review its diff whenever the rules change."),
+        (
+            "Generated from assessment/rolefit.yml by `python -m bot.rolefit.table`; do not edit "
+            "by hand. Review its diff whenever the rules change."
+        ),
         "",
         f"{len(rows)} combinations. Recommendations: {counts}.",
         "",
@@ -56,8 +61,9 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
     ]
     by_rule: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = by_rule.setdefault(row["rule"], {"kind": row["recommendation"], "n": 0,
-                                                 "summary": row["summary"]})
+        entry = by_rule.setdefault(
+            row["rule"], {"kind": row["recommendation"], "n": 0, "summary": row["summary"]}
+        )
         entry["n"] += 1
     for rule, entry in by_rule.items():
         lines.append(f"| {rule} | {entry['kind']} | {entry['n']} | {_cell(entry['summary'])} |")
@@ -67,12 +73,22 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
             notes.setdefault(note_id, text)
     lines += ["", "## Notes", "", "| note | text |", "|---|---|"]
     lines += [f"| {note_id} | {_cell(text)} |" for note_id, text in sorted(notes.items())]
-    lines += ["", "## Every combination", "",
-              "| # | " + " | ".join(ids) + " | recommendation | rule | bullets | notes |",
-              "|---|" + "---|" * (len(ids) + 4)]
+    lines += [
+        "",
+        "## Every combination",
+        "",
+        "| # | " + " | ".join(ids) + " | recommendation | rule | bullets | notes |",
+        "|---|" + "---|" * (len(ids) + 4),
+    ]
     for n, row in enumerate(rows, 1):
-        cells = [str(n), *row["answers"].values(), row["recommendation"], row["rule"],
-                 str(row["rationale_bullets"]), ", ".join(row["note_ids"]) or "-"]
+        cells = [
+            str(n),
+            *row["answers"].values(),
+            row["recommendation"],
+            row["rule"],
+            str(row["rationale_bullets"]),
+            ", ".join(row["note_ids"]) or "-",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -212,7 +212,9 @@ class Buttons:
         out: list[Json] = []
         for row in filter(None, self.rows):
             for start in range(0, len(row), ACTIONS_ELEMENTS_MAX):
-                out.append({"type": "actions", "elements": row[start : start + ACTIONS_ELEMENTS_MAX]})
+                out.append(
+                    {"type": "actions", "elements": row[start : start + ACTIONS_ELEMENTS_MAX]}
+                )
         return out
 
 

@@ -86,4 +86,3 @@ def observe(
     if deps.settings.log_text and action is None:
         fields["text"] = text
     turns.info("reply", extra={"fields": fields})
-

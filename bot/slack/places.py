@@ -53,7 +53,10 @@ class Place:
 
 
 _CHANNEL_TYPES: dict[str, TurnSurface] = {
-    "channel": "channel", "im": "im", "mpim": "mpim", "group": "group"
+    "channel": "channel",
+    "im": "im",
+    "mpim": "mpim",
+    "group": "group",
 }
 
 
@@ -74,17 +77,27 @@ def from_event(event: dict[str, Any], team: str) -> Place:
     channel = event["channel"]
     kind = channel_type(channel, event.get("channel_type"))
     if event.get("channel_type") == "im" or channel.startswith("D"):
-        return Place(team, event["user"], "dm", channel, thread_ts=event.get("thread_ts"),
-                     channel_type=kind)
+        return Place(
+            team, event["user"], "dm", channel, thread_ts=event.get("thread_ts"), channel_type=kind
+        )
     return Place(
-        team, event["user"], "thread", channel, thread_ts=event.get("thread_ts") or event["ts"],
+        team,
+        event["user"],
+        "thread",
+        channel,
+        thread_ts=event.get("thread_ts") or event["ts"],
         channel_type=kind,
     )
 
 
 def from_command(command: dict[str, Any]) -> Place:
-    return Place(command.get("team_id", ""), command["user_id"], "ephemeral", command["channel_id"],
-                 channel_type="command")
+    return Place(
+        command.get("team_id", ""),
+        command["user_id"],
+        "ephemeral",
+        command["channel_id"],
+        channel_type="command",
+    )
 
 
 def from_action(body: dict[str, Any]) -> Place:
@@ -101,11 +114,13 @@ def from_action(body: dict[str, Any]) -> Place:
     ts = message.get("ts") or container.get("message_ts")
     thread_ts = message.get("thread_ts")
     if channel and channel.startswith("D"):
-        return Place(team, user, "dm", channel, thread_ts=thread_ts, message_ts=ts,
-                     channel_type=kind)
+        return Place(
+            team, user, "dm", channel, thread_ts=thread_ts, message_ts=ts, channel_type=kind
+        )
     if thread_ts:
-        return Place(team, user, "thread", channel, thread_ts=thread_ts, message_ts=ts,
-                     channel_type=kind)
+        return Place(
+            team, user, "thread", channel, thread_ts=thread_ts, message_ts=ts, channel_type=kind
+        )
     return Place(team, user, "channel", channel, message_ts=ts, channel_type=kind)
 
 

@@ -161,7 +161,9 @@ async def _slack_events(request: web.Request) -> web.Response:
     if bolt_response.status >= 500:
         # Bolt also answers 500 by itself, without raising, when a payload that matches no
         # listener has an event or view that is not an object. Same cause, same answer.
-        logger.warning("Slack request rejected by Bolt (%s): malformed payload", bolt_response.status)
+        logger.warning(
+            "Slack request rejected by Bolt (%s): malformed payload", bolt_response.status
+        )
         return _malformed()
     return await to_aiohttp_response(bolt_response)
 

@@ -7,6 +7,7 @@ The question log (LoggedQuestion, Feedback) is what curators read with `rolebot 
 `rolebot suggest`. It holds no raw Slack user id: only a salted hash (bot/dialogue/questionlog.py),
 and it is purged after the retention period (bot/store/retention.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ never shares a mutable object with the store), entries expire by the injected cl
 question log too, past retention), and first_delivery is atomic (the check and the insert
 happen with no await in between).
 """
+
 from __future__ import annotations
 
 import time
@@ -16,8 +17,9 @@ from bot.store.retention import PurgeSchedule, retention_s
 
 
 class MemoryStore:
-    def __init__(self, clock: Callable[[], float] = time.time,
-                 retention: float | None = None) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.time, retention: float | None = None
+    ) -> None:
         """`retention` in seconds; None reads ROLEBOT_RETENTION_DAYS."""
         self._clock = clock
         self._retention_s = retention_s() if retention is None else retention
@@ -42,8 +44,9 @@ class MemoryStore:
             return None
         return ConversationState.from_json(raw)
 
-    async def put_conversation(self, key: ConversationKey, state: ConversationState,
-                               ttl_s: int) -> None:
+    async def put_conversation(
+        self, key: ConversationKey, state: ConversationState, ttl_s: int
+    ) -> None:
         self._conversations[self._key(key)] = (state.to_json(), self._clock() + ttl_s)
 
     async def delete_conversation(self, key: ConversationKey) -> None:

@@ -12,6 +12,7 @@ a dead socket: a reply that checks event dedupe or loads a conversation must not
 for a Redis that is gone. `ping` always really asks, so /readyz sees Redis come back at once; redis-py reconnects by
 itself on the next command, so nothing has to be restarted when Redis returns.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,13 @@ FAIL_FAST_S = 2.0
 
 
 class RedisStore:
-    def __init__(self, client: aioredis.Redis, prefix: str = "rolebot:",
-                 retention: float | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        prefix: str = "rolebot:",
+        retention: float | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         """`retention` in seconds; None reads ROLEBOT_RETENTION_DAYS now, so a malformed value
         stops start-up instead of silently disabling the hourly purge."""
         self._redis = client
@@ -88,28 +94,38 @@ class RedisStore:
         raw = await self._call(self._redis.get(self._key("conv", key.as_string())))
         return ConversationState.from_json(raw) if raw else None
 
-    async def put_conversation(self, key: ConversationKey, state: ConversationState, ttl_s: int) -> None:
-        await self._call(self._redis.set(self._key("conv", key.as_string()), state.to_json(), ex=ttl_s))
+    async def put_conversation(
+        self, key: ConversationKey, state: ConversationState, ttl_s: int
+    ) -> None:
+        await self._call(
+            self._redis.set(self._key("conv", key.as_string()), state.to_json(), ex=ttl_s)
+        )
 
     async def delete_conversation(self, key: ConversationKey) -> None:
         await self._call(self._redis.delete(self._key("conv", key.as_string())))
 
     async def first_delivery(self, event_id: str, ttl_s: int) -> bool:
-        created = await self._call(self._redis.set(self._key("event", event_id), "1", nx=True, ex=ttl_s))
+        created = await self._call(
+            self._redis.set(self._key("event", event_id), "1", nx=True, ex=ttl_s)
+        )
         return bool(created)
 
     async def record_feedback(self, feedback: Feedback) -> None:
         fields: dict[FieldT, EncodableT] = {k: json.dumps(v) for k, v in asdict(feedback).items()}
-        await self._call(self._redis.xadd(self._key("feedback"), fields, maxlen=STREAM_CAP,
-                                          approximate=True))
+        await self._call(
+            self._redis.xadd(self._key("feedback"), fields, maxlen=STREAM_CAP, approximate=True)
+        )
 
     async def feedback_entries(self) -> list[Feedback]:
         rows = await self._call(self._redis.xrange(self._key("feedback")))
-        return [Feedback(**{k.decode(): json.loads(v) for k, v in fields.items()}) for _, fields in rows]
+        return [
+            Feedback(**{k.decode(): json.loads(v) for k, v in fields.items()}) for _, fields in rows
+        ]
 
     async def put_last_result(self, team: str, user: str, result_json: str) -> None:
-        await self._call(self._redis.set(self._key("last", f"{team}/{user}"), result_json,
-                                         ex=LAST_RESULT_TTL_S))
+        await self._call(
+            self._redis.set(self._key("last", f"{team}/{user}"), result_json, ex=LAST_RESULT_TTL_S)
+        )
 
     async def get_last_result(self, team: str, user: str) -> str | None:
         raw = await self._call(self._redis.get(self._key("last", f"{team}/{user}")))
@@ -165,8 +181,11 @@ class RedisStore:
         min_id = str(max(int(t * 1000), 0))
         trimmed = 0
         for stream in ("questions", "feedback"):
-            trimmed += int(await self._call(
-                self._redis.xtrim(self._key(stream), minid=min_id, approximate=False)))
+            trimmed += int(
+                await self._call(
+                    self._redis.xtrim(self._key(stream), minid=min_id, approximate=False)
+                )
+            )
         return trimmed
 
     async def _stream_since(self, key: str, t: float) -> list[dict[bytes, bytes]]:

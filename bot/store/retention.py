@@ -5,6 +5,7 @@ kept only ROLEBOT_RETENTION_DAYS (default 90). Stores purge when they open and t
 an hour as they log: no background task to start, stop or forget, and a busy bot pays for one
 DELETE an hour, not one per question.
 """
+
 from __future__ import annotations
 
 import os

@@ -11,6 +11,7 @@ The question log and feedback are purged past retention when the store opens and
 an hour while logging (retention.py). A database from before the question log gains its table
 and feedback's question_id column on open; nothing else about it changes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -85,8 +86,12 @@ def default_db_path() -> Path:
 
 
 class SqliteStore:
-    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time,
-                 retention: float | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        clock: Callable[[], float] = time.time,
+        retention: float | None = None,
+    ) -> None:
         """Open (creating folders, file and schema as needed) and purge the question log past
         `retention` seconds (None: ROLEBOT_RETENTION_DAYS). Blocking: prefer `open`."""
         self.path = Path(path)
@@ -114,8 +119,12 @@ class SqliteStore:
         self._closed = False
 
     @classmethod
-    async def open(cls, path: Path | str, clock: Callable[[], float] = time.time,
-                   retention: float | None = None) -> SqliteStore:
+    async def open(
+        cls,
+        path: Path | str,
+        clock: Callable[[], float] = time.time,
+        retention: float | None = None,
+    ) -> SqliteStore:
         return await asyncio.to_thread(cls, path, clock, retention)
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -137,13 +146,16 @@ class SqliteStore:
         def work(conn: sqlite3.Connection) -> Any:
             return conn.execute(
                 "SELECT state FROM conversations WHERE team = ? AND conversation = ? AND user = ?"
-                " AND expires_at > ?", (key.team, key.conversation, key.user, now)).fetchone()
+                " AND expires_at > ?",
+                (key.team, key.conversation, key.user, now),
+            ).fetchone()
 
         row = await self._run(work)
         return ConversationState.from_json(row[0]) if row else None
 
-    async def put_conversation(self, key: ConversationKey, state: ConversationState,
-                               ttl_s: int) -> None:
+    async def put_conversation(
+        self, key: ConversationKey, state: ConversationState, ttl_s: int
+    ) -> None:
         now = self._clock()
         raw = state.to_json()
 
@@ -154,7 +166,8 @@ class SqliteStore:
                 "INSERT INTO conversations (team, conversation, user, state, expires_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (team, conversation, user)"
                 " DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
-                (key.team, key.conversation, key.user, raw, now + ttl_s))
+                (key.team, key.conversation, key.user, raw, now + ttl_s),
+            )
             if purge:
                 conn.execute("DELETE FROM conversations WHERE expires_at <= ?", (now,))
                 conn.execute("DELETE FROM deliveries WHERE expires_at <= ?", (now,))
@@ -169,9 +182,10 @@ class SqliteStore:
 
     async def delete_conversation(self, key: ConversationKey) -> None:
         def work(conn: sqlite3.Connection) -> None:
-            conn.execute("DELETE FROM conversations"
-                         " WHERE team = ? AND conversation = ? AND user = ?",
-                         (key.team, key.conversation, key.user))
+            conn.execute(
+                "DELETE FROM conversations WHERE team = ? AND conversation = ? AND user = ?",
+                (key.team, key.conversation, key.user),
+            )
 
         await self._run(work)
 
@@ -188,7 +202,9 @@ class SqliteStore:
             cursor = conn.execute(
                 "INSERT INTO deliveries (event_id, expires_at) VALUES (?, ?)"
                 " ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at"
-                " WHERE deliveries.expires_at <= ?", (event_id, now + ttl_s, now))
+                " WHERE deliveries.expires_at <= ?",
+                (event_id, now + ttl_s, now),
+            )
             return cursor.rowcount == 1
 
         return await self._run(work)
@@ -198,8 +214,17 @@ class SqliteStore:
             conn.execute(
                 "INSERT INTO feedback (team, user, intent, question, helpful, reason, at,"
                 " question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (feedback.team, feedback.user, feedback.intent, feedback.question,
-                 int(feedback.helpful), feedback.reason, feedback.at, feedback.question_id))
+                (
+                    feedback.team,
+                    feedback.user,
+                    feedback.intent,
+                    feedback.question,
+                    int(feedback.helpful),
+                    feedback.reason,
+                    feedback.at,
+                    feedback.question_id,
+                ),
+            )
 
         await self._run(work)
 
@@ -209,13 +234,17 @@ class SqliteStore:
 
     async def feedback_since(self, t: float) -> list[Feedback]:
         def work(conn: sqlite3.Connection) -> list[Any]:
-            return conn.execute("SELECT team, user, intent, question, helpful, at, reason,"
-                                " question_id FROM feedback WHERE at >= ? ORDER BY at, id",
-                                (t,)).fetchall()
+            return conn.execute(
+                "SELECT team, user, intent, question, helpful, at, reason,"
+                " question_id FROM feedback WHERE at >= ? ORDER BY at, id",
+                (t,),
+            ).fetchall()
 
         rows = await self._run(work)
-        return [Feedback(team, user, intent, question, bool(helpful), at, reason, qid)
-                for team, user, intent, question, helpful, at, reason, qid in rows]
+        return [
+            Feedback(team, user, intent, question, bool(helpful), at, reason, qid)
+            for team, user, intent, question, helpful, at, reason, qid in rows
+        ]
 
     async def log_question(self, entry: LoggedQuestion) -> None:
         now = self._clock()
@@ -227,8 +256,19 @@ class SqliteStore:
             conn.execute(
                 "INSERT INTO questions (at, question_id, user_hash, team, surface, question,"
                 " outcome, intent, best, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (entry.at, entry.question_id, entry.user_hash, entry.team, entry.surface,
-                 entry.question, entry.outcome, entry.intent, entry.best, entry.confidence))
+                (
+                    entry.at,
+                    entry.question_id,
+                    entry.user_hash,
+                    entry.team,
+                    entry.surface,
+                    entry.question,
+                    entry.outcome,
+                    entry.intent,
+                    entry.best,
+                    entry.confidence,
+                ),
+            )
             if purge:
                 _purge(conn, now - self._retention_s)
 
@@ -238,7 +278,9 @@ class SqliteStore:
         def work(conn: sqlite3.Connection) -> list[Any]:
             return conn.execute(
                 "SELECT at, question_id, user_hash, team, surface, question, outcome, intent,"
-                " best, confidence FROM questions WHERE at >= ? ORDER BY at, id", (t,)).fetchall()
+                " best, confidence FROM questions WHERE at >= ? ORDER BY at, id",
+                (t,),
+            ).fetchall()
 
         return [LoggedQuestion(*row) for row in await self._run(work)]
 
@@ -253,14 +295,16 @@ class SqliteStore:
                 "INSERT INTO last_results (team, user, result, at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (team, user)"
                 " DO UPDATE SET result = excluded.result, at = excluded.at",
-                (team, user, result_json, now))
+                (team, user, result_json, now),
+            )
 
         await self._run(work)
 
     async def get_last_result(self, team: str, user: str) -> str | None:
         def work(conn: sqlite3.Connection) -> Any:
-            return conn.execute("SELECT result FROM last_results WHERE team = ? AND user = ?",
-                                (team, user)).fetchone()
+            return conn.execute(
+                "SELECT result FROM last_results WHERE team = ? AND user = ?", (team, user)
+            ).fetchone()
 
         row = await self._run(work)
         return str(row[0]) if row else None

@@ -429,8 +429,14 @@ class SlackSender:
     async def close_view(self, opened: Call, user: str = ALICE) -> Sent:
         """Cancel on a modal that asked for notify_on_close: Slack sends view_closed."""
         view = dict(opened.result["view"])
-        view.update(state={"values": {}}, hash="1700000000.abcdef", app_id=APP_ID,
-                    bot_id=BOT_ID, root_view_id=view["id"], previous_view_id=None)
+        view.update(
+            state={"values": {}},
+            hash="1700000000.abcdef",
+            app_id=APP_ID,
+            bot_id=BOT_ID,
+            root_view_id=view["id"],
+            previous_view_id=None,
+        )
         return await self._interact(
             {
                 "type": "view_closed",

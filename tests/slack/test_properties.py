@@ -184,18 +184,52 @@ json_values = st.recursive(
     | st.integers(min_value=-(2**63), max_value=2**63)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 EVENT_FIELDS = (
-    "type", "user", "text", "channel", "ts", "thread_ts", "channel_type", "subtype", "bot_id",
-    "team", "event_ts", "blocks", "client_msg_id", "edited", "message",
+    "type",
+    "user",
+    "text",
+    "channel",
+    "ts",
+    "thread_ts",
+    "channel_type",
+    "subtype",
+    "bot_id",
+    "team",
+    "event_ts",
+    "blocks",
+    "client_msg_id",
+    "edited",
+    "message",
 )
-BODY_FIELDS = ("event", "type", "team_id", "api_app_id", "event_id", "event_time",
-               "authorizations", "token", "enterprise_id", "is_ext_shared_channel")
-COMMAND_FIELDS = ("team_id", "channel_id", "user_id", "command", "text", "response_url",
-                  "trigger_id", "api_app_id", "enterprise_id", "is_enterprise_install")
+BODY_FIELDS = (
+    "event",
+    "type",
+    "team_id",
+    "api_app_id",
+    "event_id",
+    "event_time",
+    "authorizations",
+    "token",
+    "enterprise_id",
+    "is_ext_shared_channel",
+)
+COMMAND_FIELDS = (
+    "team_id",
+    "channel_id",
+    "user_id",
+    "command",
+    "text",
+    "response_url",
+    "trigger_id",
+    "api_app_id",
+    "enterprise_id",
+    "is_enterprise_install",
+)
 # Dropping one of these makes /ask's listener raise right after its ack, and Bolt then loses the
 # ack (its runner resets ack.response when a listener fails): the request is held for Bolt's 3 s
 # ack timeout and answered 404. Not a 500, but 3 s a time, so the property leaves them alone and
@@ -204,6 +238,7 @@ STALLING_FIELDS = ("user_id", "channel_id", "response_url")
 
 
 # -- properties ---------------------------------------------------------------------------------
+
 
 @PROPERTY
 @given(
@@ -270,8 +305,19 @@ def test_truncated_json_bodies_are_never_a_server_error(
 
 
 VIEW_FIELDS = ("callback_id", "state", "private_metadata", "id", "type", "blocks")
-ACTION_FIELDS = ("type", "user", "actions", "container", "channel", "message", "view", "team",
-                 "response_url", "trigger_id", "state")
+ACTION_FIELDS = (
+    "type",
+    "user",
+    "actions",
+    "container",
+    "channel",
+    "message",
+    "view",
+    "team",
+    "response_url",
+    "trigger_id",
+    "state",
+)
 
 
 @PROPERTY
@@ -279,11 +325,14 @@ ACTION_FIELDS = ("type", "user", "actions", "container", "channel", "message", "
     payload=st.one_of(
         st.tuples(st.just("text"), st.text(max_size=200)),
         st.tuples(st.just("json"), json_values),
-        st.tuples(st.sampled_from(["action", "submission"]),
-                  st.dictionaries(st.sampled_from(ACTION_FIELDS), json_values, min_size=1,
-                                  max_size=4)),
-        st.tuples(st.just("view"), st.dictionaries(st.sampled_from(VIEW_FIELDS), json_values,
-                                                   min_size=1, max_size=3)),
+        st.tuples(
+            st.sampled_from(["action", "submission"]),
+            st.dictionaries(st.sampled_from(ACTION_FIELDS), json_values, min_size=1, max_size=4),
+        ),
+        st.tuples(
+            st.just("view"),
+            st.dictionaries(st.sampled_from(VIEW_FIELDS), json_values, min_size=1, max_size=3),
+        ),
     ),
     extra=st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=30), max_size=3),
 )
@@ -310,8 +359,9 @@ def test_form_bodies_with_a_garbage_payload_are_never_a_server_error(
 @PROPERTY
 @given(
     command=st.sampled_from(["/ask", "/rolefit", "/unknown"]),
-    dropped=st.sets(st.sampled_from([f for f in COMMAND_FIELDS if f not in STALLING_FIELDS]),
-                    max_size=4),
+    dropped=st.sets(
+        st.sampled_from([f for f in COMMAND_FIELDS if f not in STALLING_FIELDS]), max_size=4
+    ),
     mangled=st.dictionaries(st.sampled_from(COMMAND_FIELDS), st.text(max_size=60), max_size=4),
 )
 def test_slash_commands_with_missing_or_mangled_fields_are_never_a_server_error(
@@ -343,6 +393,7 @@ def test_the_server_still_answers_after_the_garbage(server: ServerThread) -> Non
 
 # -- huge messages ------------------------------------------------------------------------------
 
+
 def _huge(question: str) -> str:
     return (question + " ") * (HUGE // (len(question) + 1)) + "x" * (HUGE % (len(question) + 1))
 
@@ -360,14 +411,24 @@ def test_a_40000_character_mention_is_answered_in_bounded_time(server: ServerThr
 def test_a_40000_character_dm_and_ask_are_answered(server: ServerThread) -> None:
     dm = server.dm(_huge("who owns outsourcing"))
     assert server.post_json(server.event_body(dm)) == 200
-    server.run(server.standin.wait_for(
-        "chat.postMessage", timeout=ANSWER_WITHIN_S,
-        where=lambda c: c.body.get("channel") == dm["channel"]), ANSWER_WITHIN_S + 5)
+    server.run(
+        server.standin.wait_for(
+            "chat.postMessage",
+            timeout=ANSWER_WITHIN_S,
+            where=lambda c: c.body.get("channel") == dm["channel"],
+        ),
+        ANSWER_WITHIN_S + 5,
+    )
     fields = server.command_fields(_huge("cio vs cto"))
     assert server.post_form(fields) == 200
-    server.run(server.standin.wait_for(
-        "response_url", timeout=ANSWER_WITHIN_S,
-        where=lambda c: c.body.get("response_type") == "ephemeral"), ANSWER_WITHIN_S + 5)
+    server.run(
+        server.standin.wait_for(
+            "response_url",
+            timeout=ANSWER_WITHIN_S,
+            where=lambda c: c.body.get("response_type") == "ephemeral",
+        ),
+        ANSWER_WITHIN_S + 5,
+    )
 
 
 def _block_actions(response_url: str) -> dict[str, Any]:
@@ -376,16 +437,26 @@ def _block_actions(response_url: str) -> dict[str, Any]:
         "user": {"id": "U0ALICE01", "username": "alice", "team_id": TEAM_ID},
         "api_app_id": APP_ID,
         "token": "legacy-verification-token",
-        "container": {"type": "message", "message_ts": "1700000001.000100",
-                      "channel_id": GENERAL, "is_ephemeral": False},
+        "container": {
+            "type": "message",
+            "message_ts": "1700000001.000100",
+            "channel_id": GENERAL,
+            "is_ephemeral": False,
+        },
         "trigger_id": "1.trigger",
         "team": {"id": TEAM_ID, "domain": "standin"},
         "channel": {"id": GENERAL, "name": "general"},
         "message": {"ts": "1700000001.000100", "type": "message", "text": "x"},
         "response_url": response_url,
-        "actions": [{"action_id": "feedback:up", "block_id": "b", "type": "button",
-                     "value": json.dumps({"i": "cio_role", "q": "what does a cio do"}),
-                     "action_ts": "1700000002.000100"}],
+        "actions": [
+            {
+                "action_id": "feedback:up",
+                "block_id": "b",
+                "type": "button",
+                "value": json.dumps({"i": "cio_role", "q": "what does a cio do"}),
+                "action_ts": "1700000002.000100",
+            }
+        ],
     }
 
 
@@ -403,8 +474,13 @@ def _view_submission() -> dict[str, Any]:
             "type": "modal",
             "callback_id": "rolefit_modal",
             "private_metadata": "{}",
-            "state": {"values": {"tech_role": {"choice": {
-                "type": "radio_buttons", "selected_option": {"value": "creator"}}}}},
+            "state": {
+                "values": {
+                    "tech_role": {
+                        "choice": {"type": "radio_buttons", "selected_option": {"value": "creator"}}
+                    }
+                }
+            },
         },
         "response_urls": [],
         "is_enterprise_install": False,

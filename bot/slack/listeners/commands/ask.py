@@ -39,9 +39,7 @@ def reload_report(outcome: Reloaded) -> str:
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_ask(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_ask(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         place = places.from_command(command)
         text = places.clean_text(command.get("text", ""), None)

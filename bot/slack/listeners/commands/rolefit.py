@@ -32,9 +32,7 @@ def help_text(questions: int) -> str:
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_rolefit(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_rolefit(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         argument = " ".join(command.get("text", "").split()).lower()
         questions = assessment.questions(deps.engine)
         if not questions:
