@@ -110,15 +110,12 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
     _quiet()
 
     async def serve() -> None:
-        from bot.config import load_settings
-        from bot.dialogue.engine import EngineSettings
-        from bot.runtime import build_engine
-        from bot.slack.app import build_app
-        from bot.slack.identity import BotIdentity
+        from bot.app import build_slack, open_engine
+        from bot.settings import load_settings
         from bot.slack.server import create_web_app
-        from bot.store.sqlite import SqliteStore
 
         settings = load_settings(
+            slack=True,
             mode="http",
             dotenv=None,
             environ={
@@ -128,11 +125,8 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
                 "ROLEBOT_DB": db,
             },
         )
-        store = await SqliteStore.open(db)
-        engine = build_engine(store, None, EngineSettings(flow_ttl_s=settings.flow_ttl_s))
-        identity = BotIdentity(settings.bot_token)
-        app = build_app(settings, engine, identity)
-        await _serve_until_stopped(conn, create_web_app(settings, app, engine, identity))
+        app, identity = build_slack(settings, await open_engine(settings))
+        await _serve_until_stopped(conn, create_web_app(app, identity))
 
     if profile is None:
         asyncio.run(serve())

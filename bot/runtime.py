@@ -1,9 +1,10 @@
-"""Assembling a ready engine from files: content, matcher, assessment and store.
+"""Assembling a ready engine from files: content, matcher, assessment, over a given store.
 
-The CLI and the Slack server both start here, so they refuse invalid content the same way
-(`ContentError` carrying every `file:line: message`). `EngineHolder` is how a running server
-changes content without a restart: it builds a whole new engine from the files and swaps the
-reference, or keeps the old engine when the new content is invalid.
+bot/app.py (the composition root) builds engines through here, so every command refuses
+invalid content the same way (`ContentError` carrying every `file:line: message`).
+`EngineHolder` is how a running server changes content without a restart: it builds a whole new
+engine from the files and swaps the reference, or keeps the old engine when the new content is
+invalid.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
 from bot.content.model import Content
@@ -22,6 +24,9 @@ from bot.nlu.matcher import Matcher
 from bot.rolefit.definition import RoleFit, load_rolefit
 from bot.rolefit.flow import FlowRunner
 from bot.store.base import Store
+
+if TYPE_CHECKING:
+    from bot.settings import NluSettings
 
 logger = logging.getLogger("bot.runtime")
 
@@ -39,11 +44,20 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
     return content, rolefit, problems
 
 
+def build_matcher(content: Content, nlu: NluSettings | None = None) -> Matcher:
+    """The lexical matcher; the semantic matcher is built here too, from `nlu`, once it exists."""
+    return Matcher(content.intents, content.domain_terms)
+
+
 def build_engine(
-    store: Store, root: Path | None = None, settings: EngineSettings = EngineSettings()
+    store: Store,
+    root: Path | None = None,
+    settings: EngineSettings | None = None,
+    nlu: NluSettings | None = None,
 ) -> Engine:
+    settings = settings or EngineSettings()
     content, rolefit, _ = load_checked(root)
-    matcher = Matcher(content.intents, content.domain_terms)
+    matcher = build_matcher(content, nlu)
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
     flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)
@@ -68,11 +82,16 @@ class EngineHolder:
     """
 
     def __init__(
-        self, engine: Engine, root: Path | None = None, settings: EngineSettings | None = None
+        self,
+        engine: Engine,
+        root: Path | None = None,
+        settings: EngineSettings | None = None,
+        nlu: NluSettings | None = None,
     ) -> None:
         self._engine = engine
         self.root = root or default_root()
         self.settings = settings or engine.settings
+        self.nlu = nlu
         self._lock = asyncio.Lock()
 
     @property
@@ -85,7 +104,9 @@ class EngineHolder:
             store = self._engine.store
             try:
                 # loading and indexing take ~0.2 s: off the event loop, so acks stay fast
-                engine = await asyncio.to_thread(build_engine, store, self.root, self.settings)
+                engine = await asyncio.to_thread(
+                    build_engine, store, self.root, self.settings, self.nlu
+                )
             except ContentError as exc:
                 errors = tuple(p for p in exc.problems if p.level == "error")
                 for problem in errors:

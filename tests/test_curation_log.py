@@ -14,7 +14,7 @@ import pytest
 
 from bot.curation import build_report
 from bot.dialogue.engine import Engine, EngineSettings
-from bot.dialogue.questionlog import DEFAULT_SALT, salt_from_env, user_hash
+from bot.dialogue.questionlog import DEFAULT_SALT, user_hash
 from bot.dialogue.replies import Answer, Clarify, Fallback
 from bot.dialogue.state import ConversationKey
 from bot.dialogue.turn import Action, Turn
@@ -89,8 +89,13 @@ async def test_clicks_picked_suggestions_and_empty_text_are_not_logged(
 
 
 async def test_the_salt_comes_from_the_environment_and_changes_every_hash() -> None:
-    assert salt_from_env({}) == DEFAULT_SALT
-    assert salt_from_env({"ROLEBOT_HASH_SALT": " s3cret "}) == "s3cret"
+    from bot.settings import load_settings
+
+    def salt(environ: dict[str, str]) -> str:
+        return load_settings(environ=environ, dotenv=None).core.hash_salt.get_secret_value()
+
+    assert salt({}) == DEFAULT_SALT
+    assert salt({"ROLEBOT_HASH_SALT": " s3cret "}) == "s3cret"
     assert user_hash("T1", "U1", "a") != user_hash("T1", "U1", "b")
     assert user_hash("T1", "2U", "a") != user_hash("T12", "U", "a")
 

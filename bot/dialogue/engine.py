@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from bot.content.model import Content
-from bot.dialogue.questionlog import entry_for, question_id, salt_from_env, user_hash
+from bot.dialogue.questionlog import DEFAULT_SALT, entry_for, question_id, user_hash
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.dialogue.turn import Action, Turn
@@ -45,8 +45,8 @@ logger = logging.getLogger("bot.dialogue")
 @dataclass(frozen=True)
 class EngineSettings:
     flow_ttl_s: float = 24 * 3600
-    # salts the user hash in the question log; ROLEBOT_HASH_SALT unless given
-    hash_salt: str = field(default_factory=salt_from_env, repr=False)
+    # salts the user hash in the question log (ROLEBOT_HASH_SALT, given by the composition root)
+    hash_salt: str = field(default=DEFAULT_SALT, repr=False)
 
 
 class Engine:
@@ -56,14 +56,14 @@ class Engine:
         matcher: Matcher,
         store: Store,
         flows: FlowRunner | None = None,
-        settings: EngineSettings = EngineSettings(),
+        settings: EngineSettings | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.content = content
         self.matcher = matcher
         self.store = store
         self.flows = flows
-        self.settings = settings
+        self.settings = settings or EngineSettings()
         self.clock = clock
         self._titles = {r.id: r.title for r in content.responses}
         self._sources = {s.id: s for s in content.sources}

@@ -11,9 +11,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.runtime import EngineHolder, Reloaded
+from bot.settings import SlackSettings
 from bot.slack.blocks import RenderOptions
 from bot.slack.identity import BotIdentity
 from bot.slack.metrics import Metrics
@@ -27,7 +27,7 @@ logger = logging.getLogger("bot.slack")
 @dataclass(frozen=True)
 class Deps:
     engines: EngineHolder
-    settings: Settings
+    settings: SlackSettings
     identity: BotIdentity
     metrics: Metrics = field(default_factory=Metrics)
 

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.config import Settings
+from bot.settings import Settings
 from bot.slack.logs import JsonLines
 from bot.slack.metrics import FLOW_STAGES
 from bot.store.sqlite import SqliteStore
