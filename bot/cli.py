@@ -29,7 +29,14 @@ def _content_root(args: argparse.Namespace, settings: Settings) -> Path:
 
     root = content_root(settings.core, args.content)
     if not (root / "intents").is_dir():
-        raise UsageError(f"--content {root}: no intents/ folder there")
+        if args.content:
+            raise UsageError(f"--content {root}: no intents/ folder there")
+        if settings.core.content:
+            raise UsageError(f"ROLEBOT_CONTENT={root}: no intents/ folder there")
+        raise UsageError(
+            "no content here: run rolebot in the folder holding intents/, or set "
+            "ROLEBOT_CONTENT or --content DIR"
+        )
     return root
 
 
@@ -152,8 +159,14 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
         return asyncio.run(guided())
     from bot.rolefit.assess_cli import run_assess
+    from bot.rolefit.definition import load_rolefit
 
-    return run_assess(args.answer, args.json, sys.stdout)
+    root = _content_root(args, settings)
+    sources = root / "responses" / "sources.yml"
+    rolefit, problems = load_rolefit(root / "assessment" / "rolefit.yml", sources)
+    if rolefit is None:
+        raise ContentError(problems)
+    return run_assess(args.answer, args.json, sys.stdout, rolefit=rolefit, sources_file=sources)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -212,12 +225,6 @@ def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
         for intent in content.intents:
             print(f"{intent.id:<26} {len(intent.examples):>3} examples  {intent.description}")
     return 0
-
-
-def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bench import run_bench
-
-    return run_bench(_content_root(args, settings), quick=args.quick)
 
 
 def _since(args: argparse.Namespace) -> float:
@@ -350,10 +357,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("content", help="print the loaded content model")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_content)
-
-    p = sub.add_parser("bench", help="print matcher speed figures")
-    p.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
-    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("report", help="what people asked: volume, outcomes, gaps, feedback")
     p.add_argument(

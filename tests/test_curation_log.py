@@ -179,7 +179,7 @@ def test_a_slash_command_and_the_dm_have_their_own_surfaces() -> None:
 @pytest.fixture
 async def wire(tmp_path: Path) -> AsyncIterator[Any]:
     from tests.slack.conftest import RunningBot, SlackSender, make_settings
-    from tests.slack.standin import SlackStandIn
+    from tests.support.standin import SlackStandIn
 
     standin = SlackStandIn()
     await standin.start()

@@ -31,7 +31,7 @@ from bot.slack.server import create_web_app
 from bot.store.base import Store, StoreUnavailable
 from bot.store.redis import RedisStore
 from tests.slack.conftest import SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 REDIS_URL = os.environ.get("ROLEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 IN_CI = os.environ.get("CI") == "true"

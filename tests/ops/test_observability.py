@@ -18,7 +18,7 @@ from bot.slack.metrics import FLOW_STAGES
 from bot.store.sqlite import SqliteStore
 from tests.ops.conftest import Replica, sender
 from tests.slack.conftest import BOT_TOKEN, SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 

@@ -18,7 +18,7 @@ import pytest
 from bot.store.redis import RedisStore
 from tests.ops.conftest import DisposableRedis, Replica, sender, wait_until
 from tests.slack.conftest import SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 pytestmark = pytest.mark.redis
 

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
 from tests.ops.conftest import Replica, copy_content, sender
 from tests.slack.conftest import ALICE, BOB, SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 NEW_QUESTION = "who looks after the toaster fleet"
 

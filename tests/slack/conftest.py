@@ -26,7 +26,7 @@ import pytest
 from aiohttp import web
 
 from bot.settings import Settings, load_settings
-from tests.slack.standin import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Call, SlackStandIn
+from tests.support.standin import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Call, SlackStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99eeeddd85a5"
 BOT_TOKEN = "xoxb-0000-1111-standintoken"

@@ -14,7 +14,7 @@ from slack_bolt.listener.async_listener_start_handler import AsyncDefaultListene
 from bot.settings import Settings
 from bot.slack.inflight import InFlight
 from tests.slack.conftest import RunningBot, SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 
 @pytest.fixture

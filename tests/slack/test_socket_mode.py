@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.app import build_slack, open_engine
 from bot.slack.server import create_socket_handler, warm_up
 from tests.slack.conftest import ACK_LIMIT_S, ACK_TIMES, ALICE, GENERAL, make_settings
-from tests.slack.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
+from tests.support.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 
 
 async def test_app_mention_over_socket_mode_is_acked_and_answered(

@@ -1,12 +1,12 @@
 """Load benchmark: our Slack server against a Bolt app that does nothing, under the same load.
 
-`make bench-load` (or `python -m bot.loadbench` from the repository root). What it answers: how
+`make bench-load` (or `python -m benchmarks.loadbench` from the repository root). What it answers: how
 much does everything we do around Bolt (the engine answering after the ack, dedupe and the
 question log in the store, metrics) cost in questions answered per second and in the ack
 that Slack times at 3 s?
 
 Five processes on loopback, so no side borrows another's event loop: the Slack stand-in
-(tests/slack/standin.py, receiving replies as Slack's Web API would), our real server
+(tests/support/standin.py, receiving replies as Slack's Web API would), our real server
 (bot.slack.server over SQLite), a bare Bolt AsyncApp (same signing secret, same aiohttp
 adapter, listeners that only ack), a "reply" Bolt app that acks and posts one fixed reply per
 request (the least any app that answers must do), and this process as the client. The client
@@ -92,7 +92,7 @@ def _serve_standin(conn: Connection) -> None:
     _quiet()
 
     async def serve() -> None:
-        from tests.slack.standin import SlackStandIn
+        from tests.support.standin import SlackStandIn
 
         standin = SlackStandIn()
         await standin.start()
@@ -593,7 +593,7 @@ def report(result: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.loadbench", description=__doc__.splitlines()[0]
+        prog="python -m benchmarks.loadbench", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=400, help="per target per round")

@@ -1,4 +1,5 @@
-"""Speed figures for the matcher (`rolebot bench`, `make bench`): printed, never asserted.
+"""Speed figures for the matcher (`make bench`, or `python -m benchmarks.bench` from the
+repository root): printed, never asserted.
 
 Each figure is measured beside a baseline in the same run (plain rapidfuzz `extractOne` with
 WRatio over every example, the simplest matcher one could write), so the ratio means
@@ -7,16 +8,18 @@ something on any machine, however busy.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import string
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.content.load import load_content
+from bot.content.load import default_root, load_content
 from bot.content.model import Example, Intent, Origin
 from bot.evaluation import load_items
 from bot.nlu.matcher import Matcher
@@ -40,9 +43,12 @@ def _time_each(fn: Callable[[str], object], questions: list[str], rounds: int) -
     return samples
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
 def _questions(root: Path) -> list[str]:
-    own = [i.text for i in load_items(root / "tests" / "data" / "labeled_questions.yml")]
-    dev = root.parent / "shared" / "eval" / "dev_questions.yml"
+    own = [i.text for i in load_items(REPO / "tests" / "data" / "labeled_questions.yml")]
+    dev = REPO.parent / "shared" / "eval" / "dev_questions.yml"
     extra = [i.text for i in load_items(dev)] if dev.exists() else []
     typos = [q[: len(q) // 2] + q[len(q) // 2 + 1 :] for q in own]  # one letter dropped mid-way
     return own + extra + typos
@@ -138,3 +144,19 @@ def run_bench(root: Path, quick: bool = False) -> int:
         f"p50 {s50:.3f}  p99 {s99:.3f}   (baseline p50 {sb50:.3f}; ratio p50 {s50 / sb50:.2f}x)"
     )
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--content", metavar="DIR", help="folder holding intents/ (default: the shipped content)"
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
+    args = parser.parse_args(argv)
+    return run_bench(Path(args.content) if args.content else default_root(), quick=args.quick)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
