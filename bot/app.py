@@ -80,7 +80,7 @@ async def open_engine(
     except BaseException:
         await store.close()
         raise
-    return EngineHolder(engine, root, built, settings.nlu)
+    return EngineHolder(engine, store, root, built, settings.nlu)
 
 
 # -- the Slack adapter -----------------------------------------------------------------------

@@ -13,11 +13,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.content.problems import ContentError, Problem
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.base import StoreUnavailable
+
+if TYPE_CHECKING:
+    from bot.runtime import EngineHolder
 
 
 class UsageError(Exception):
@@ -45,12 +48,14 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
-async def _engine(args: argparse.Namespace, settings: Settings, memory: bool = False) -> Any:
-    """The engine over the configured store (a throwaway one with `memory`), built by the
-    composition root; the caller closes `engine.store`."""
+async def _engine(
+    args: argparse.Namespace, settings: Settings, memory: bool = False
+) -> EngineHolder:
+    """The engines over the configured store (a throwaway one with `memory`), built by the
+    composition root; the caller closes `engines.store`."""
     from bot.app import open_engine
 
-    return (await open_engine(settings, _content_root(args, settings), memory)).current
+    return await open_engine(settings, _content_root(args, settings), memory)
 
 
 # -- subcommands ------------------------------------------------------------------------------
@@ -97,7 +102,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal import render
 
     async def answer() -> Any:
-        engine = await _engine(args, settings, memory=True)
+        engine = (await _engine(args, settings, memory=True)).current
         return await engine.handle(Turn(ConversationKey("local", "ask", "you"), args.text))
 
     print(render(asyncio.run(answer())))
@@ -134,11 +139,11 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal import chat
 
     async def converse() -> int:
-        engine = await _engine(args, settings)
+        engines = await _engine(args, settings)
         try:
-            return await chat(engine)
+            return await chat(engines.current)
         finally:
-            await engine.store.close()
+            await engines.store.close()
 
     return asyncio.run(converse())
 
@@ -150,7 +155,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
         from bot.terminal import chat, render
 
         async def guided() -> int:
-            engine = await _engine(args, settings, memory=True)
+            engine = (await _engine(args, settings, memory=True)).current
             first = await engine.handle(
                 Turn(ConversationKey("local", "terminal", "you"), action=Action("flow_start"))
             )

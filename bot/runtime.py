@@ -23,7 +23,7 @@ from bot.dialogue.engine import Engine, EngineSettings
 from bot.nlu.matcher import Matcher
 from bot.rolefit.definition import RoleFit, load_rolefit
 from bot.rolefit.flow import FlowRunner
-from bot.store.base import Store
+from bot.store.base import Store, StoreErrors
 
 if TYPE_CHECKING:
     from bot.settings import NluSettings
@@ -54,14 +54,19 @@ def build_engine(
     root: Path | None = None,
     settings: EngineSettings | None = None,
     nlu: NluSettings | None = None,
+    store_errors: StoreErrors | None = None,
 ) -> Engine:
+    """An engine over `store` for the content at `root`; `store_errors` is shared with the
+    engine it replaces on a reload, so the counts carry on."""
     settings = settings or EngineSettings()
     content, rolefit, _ = load_checked(root)
     matcher = build_matcher(content, nlu)
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
     flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)
-    return Engine(content, matcher, store, flows, settings)
+    return Engine(
+        content, matcher, store, store, flows, settings, store_errors=store_errors or StoreErrors()
+    )
 
 
 @dataclass(frozen=True)
@@ -77,22 +82,29 @@ class EngineHolder:
     """The engine every request reads at the moment it starts, swapped whole on reload.
 
     Swapping one reference (never mutating the engine in place) means a request already running
-    finishes with the content it started with. The new engine shares the store, so
-    conversations and assessments in progress carry on across a reload.
+    finishes with the content it started with. The new engine shares the store (held whole
+    here: the adapters take their parts from it) and the store error counts, so conversations
+    and assessments in progress carry on across a reload.
     """
 
     def __init__(
         self,
         engine: Engine,
+        store: Store,
         root: Path | None = None,
         settings: EngineSettings | None = None,
         nlu: NluSettings | None = None,
     ) -> None:
         self._engine = engine
+        self.store = store
         self.root = root or default_root()
         self.settings = settings or engine.settings
         self.nlu = nlu
         self._lock = asyncio.Lock()
+
+    @property
+    def store_errors(self) -> StoreErrors:
+        return self._engine.store_errors
 
     @property
     def current(self) -> Engine:
@@ -101,11 +113,10 @@ class EngineHolder:
     async def reload(self) -> Reloaded:
         """Read the content files again; on any error keep serving what was loaded."""
         async with self._lock:  # two reloads at once would race to swap
-            store = self._engine.store
             try:
                 # loading and indexing take ~0.2 s: off the event loop, so acks stay fast
                 engine = await asyncio.to_thread(
-                    build_engine, store, self.root, self.settings, self.nlu
+                    build_engine, self.store, self.root, self.settings, self.nlu, self.store_errors
                 )
             except ContentError as exc:
                 errors = tuple(p for p in exc.problems if p.level == "error")

@@ -143,6 +143,16 @@ async def test_a_store_that_cannot_log_still_answers(error: Exception) -> None:
     assert isinstance(reply, Answer) and reply.response.id == "cto_role"
 
 
+async def test_a_question_the_store_could_not_log_is_logged_and_counted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    engine = build_engine(BrokenLog(StoreUnavailable("redis down")))
+    with caplog.at_level("WARNING", logger="bot.store"):
+        await engine.handle(Turn(ALICE, "what does a cto do"))
+    assert engine.store_errors.counts == {"log_question": 1}
+    assert "log_question" in caplog.text and "redis down" in caplog.text
+
+
 # -- which kind of conversation: places.py sets Turn.surface ------------------------------------
 
 
@@ -199,7 +209,7 @@ async def test_questions_from_slack_are_logged_with_where_they_were_asked(wire: 
     assert (await slack.command("/ask", "what does a coo do")).status == 200
     await standin.wait_for("chat.postMessage", count=2)
     await standin.wait_for("response_url")
-    entries = await bot.engine.store.questions_since(0)
+    entries = await bot.store.questions_since(0)
     seen = {(q.surface, q.question, q.outcome) for q in entries}
     assert seen == {
         ("channel", "what does a cio do", "answer"),

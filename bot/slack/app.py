@@ -28,7 +28,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.dialogue.engine import Engine
 from bot.runtime import EngineHolder
 from bot.settings import SlackSettings
 from bot.slack.deps import Deps
@@ -66,15 +65,15 @@ class SlackApp(AsyncApp):
 
 def build_app(
     settings: SlackSettings,
-    engine: Engine | EngineHolder,
+    engines: EngineHolder,
     identity: BotIdentity | None = None,
     metrics: Metrics | None = None,
 ) -> SlackApp:
-    """`engine`: a holder knows the content folder to reload from; a plain engine is wrapped
-    in one that reloads the shipped content."""
+    """The Bolt app over `engines` (the live engine, the store it runs on, and the content
+    folder to reload from)."""
     identity = identity or BotIdentity(settings.bot_token.get_secret_value())
-    engines = engine if isinstance(engine, EngineHolder) else EngineHolder(engine)
     deps = Deps(engines, settings, identity, metrics or Metrics())
+    deps.metrics.count_store_errors(lambda: engines.store_errors.counts)
 
     async def authorize(client: AsyncWebClient) -> AuthorizeResult:
         return await identity.load(client)

@@ -101,7 +101,7 @@ async def release(app: SlackApp, session: aiohttp.ClientSession) -> None:
     the API session and may touch the store, so both close only after the drain."""
     await app.in_flight.drain(REPLIES_GRACE_S)
     await session.close()
-    await app.deps.engine.store.close()
+    await app.deps.engines.store.close()
 
 
 async def warm_up(identity: BotIdentity, app: AsyncApp) -> None:
@@ -176,7 +176,7 @@ async def _readyz(request: web.Request) -> web.Response:
     if not engine.content.intents:
         return _not_ready("no content loaded")
     try:
-        store_ok = await asyncio.wait_for(engine.store.ping(), PING_TIMEOUT_S)
+        store_ok = await asyncio.wait_for(app.deps.engines.store.ping(), PING_TIMEOUT_S)
     except (StoreUnavailable, TimeoutError):
         store_ok = False
     if not store_ok:

@@ -83,7 +83,9 @@ class Replica:
         store = await self.open_store()
         built = engine_settings(self.settings.core)
         engine = build_engine(store, self.content, built)
-        self.app, identity = build_slack(self.settings, EngineHolder(engine, self.content, built))
+        self.app, identity = build_slack(
+            self.settings, EngineHolder(engine, store, self.content, built)
+        )
         self._runner = web.AppRunner(create_web_app(self.app, identity))
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

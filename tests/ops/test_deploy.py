@@ -69,7 +69,8 @@ def get_routes() -> set[str]:
     """The GET paths the real web app serves, read from its router."""
     env = {"SLACK_BOT_TOKEN": "xoxb-1-2-deploycheck", "SLACK_SIGNING_SECRET": "ab" * 16}
     settings = load_settings(slack=True, mode="http", environ=env, dotenv=None)
-    app, _ = build_slack(settings, EngineHolder(build_engine(MemoryStore())))
+    store = MemoryStore()
+    app, _ = build_slack(settings, EngineHolder(build_engine(store), store))
     web_app = create_web_app(app)
     return {
         r.resource.canonical for r in web_app.router.routes() if r.method == "GET" and r.resource

@@ -73,6 +73,7 @@ class RunningBot:
         self.settings = settings
         self.url = ""
         self.engine: Any = None
+        self.store: Any = None
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -82,6 +83,7 @@ class RunningBot:
 
         app, identity = build_slack(self.settings, await open_engine(self.settings))
         self.engine = app.deps.engine
+        self.store = app.deps.engines.store
         self._runner = web.AppRunner(create_web_app(app, identity))
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

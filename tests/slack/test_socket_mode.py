@@ -57,4 +57,4 @@ async def test_app_mention_over_socket_mode_is_acked_and_answered(
         assert len(standin.calls_to("chat.postMessage")) == 1
     finally:
         await handler.close_async()
-        await app.deps.engine.store.close()
+        await app.deps.engines.store.close()
