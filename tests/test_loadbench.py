@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.loadbench import Tally, _percentile, report, run
 
 
+@pytest.mark.slow  # five processes for a few seconds
 def test_a_tiny_run_acks_everything_on_both_targets_and_our_replies_arrive() -> None:
     result = run(rounds=2, per_round=20, concurrency=4, deadline_s=60)
     ours, bare = result["tallies"]["ours"], result["tallies"]["bare"]
