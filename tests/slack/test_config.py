@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ConfigError, Settings, SlackSettings, load_settings
+from bot.settings import ConfigError, Settings, SlackSettings
 from tests.conftest import REPO
+from tests.support.environ import settings_from
 
 SECRET = "8f742231b10e8888abcd99eeeddd85a5"
 BOT = "xoxb-1234-5678-abcdefsecret"
@@ -16,7 +17,7 @@ APP = "xapp-1-A1-2-secretsecret"
 
 
 def load_all(env: dict[str, str], mode: str | None = None, dotenv: Path | None = None) -> Settings:
-    return load_settings(slack=True, mode=mode, environ=env, dotenv=dotenv)  # type: ignore[arg-type]
+    return settings_from(env, slack=True, mode=mode, dotenv=dotenv)  # type: ignore[arg-type]
 
 
 def load(env: dict[str, str], mode: str | None = None, dotenv: Path | None = None) -> SlackSettings:
