@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from bot.runtime import EngineHolder
 
 
+MAX_SINCE_S = 36500 * 86400  # a hundred years: longer than any question log
+
+
 class UsageError(Exception):
     """A one-line message for the user; exit code 2."""
 
@@ -176,7 +179,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.validate import validate_content
-    from bot.evaluation import EvalFileError, evaluate, format_report, load_items
+    from bot.evaluation import EvalFileError, check_labels, evaluate, format_report, load_items
     from bot.nlu.matcher import Matcher
 
     try:
@@ -186,6 +189,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     content, problems = validate_content(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
+    try:
+        check_labels(Path(args.file), items, {i.id for i in content.intents})
+    except EvalFileError as exc:
+        raise UsageError(str(exc)) from exc
     report = evaluate(Matcher(content.intents, content.domain_terms), items, strict=args.strict)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
     return 0
@@ -236,9 +243,12 @@ def _since(args: argparse.Namespace) -> float:
     from bot.curation import parse_duration
 
     try:
-        return parse_duration(args.since)
+        seconds = parse_duration(args.since)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    if seconds > MAX_SINCE_S:  # further back than dates go (800000d is before year 1)
+        raise UsageError(f"--since {args.since!r}: at most {MAX_SINCE_S // 86400}d")
+    return seconds
 
 
 async def _read_log(

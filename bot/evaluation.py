@@ -80,7 +80,11 @@ def load_items(path: Path) -> list[Item]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise EvalFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise EvalFileError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     except yaml.YAMLError as exc:
+        raise EvalFileError(f"{path}: invalid YAML: {exc}") from exc
+    except (ValueError, RecursionError) as exc:  # e.g. a date that does not exist (2027-02-30)
         raise EvalFileError(f"{path}: invalid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise EvalFileError(f"{path}: expected a mapping with an 'items' list")
@@ -91,8 +95,25 @@ def load_items(path: Path) -> list[Item]:
         intents = raw.get("intent")
         if isinstance(intents, str):
             intents = [intents]
+        if intents is not None and (
+            not isinstance(intents, list) or not all(isinstance(i, str) for i in intents)
+        ):
+            raise EvalFileError(f"{path}: item {n}: 'intent' must be an intent id, a list, or null")
         items.append(Item(raw["text"], tuple(intents or ())))
+    if not items:
+        # an empty set would otherwise score a perfect 1.000 (0/0)
+        raise EvalFileError(f"{path}: no items to evaluate")
     return items
+
+
+def check_labels(path: Path, items: list[Item], known: set[str]) -> None:
+    """A label naming no intent would be counted as a miss in silence: refuse it instead."""
+    for n, item in enumerate(items, 1):
+        unknown = [i for i in item.intents if i not in known]
+        if unknown:
+            raise EvalFileError(
+                f"{path}: item {n} ({item.text!r}): no intent named {', '.join(unknown)}"
+            )
 
 
 def evaluate(matcher: Matcher, items: list[Item], strict: bool = False) -> Report:

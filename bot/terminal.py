@@ -131,8 +131,11 @@ def _topic_action(text: str, offered: tuple[Topic, ...]) -> Action | None:
     return None
 
 
-async def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """The terminal conversation: same engine, same state handling as Slack."""
+async def chat(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """The terminal conversation: same engine, same state handling as Slack. The streams are
+    looked up when it starts (default sys.stdin/sys.stdout), so a caller may replace them."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
     key = ConversationKey("local", "terminal", "you")
     print("rolebot: ask me about CIOs and CTOs ('quit' or Ctrl-D to leave).", file=stdout)
     offered: tuple[Topic, ...] = ()

@@ -2,7 +2,10 @@
 
 PyYAML's plain `safe_load` forgets where things were. Here every mapping and list keeps the
 1-based line of itself, of each key and of each item, so a message can say `file:line`.
-Duplicate keys, which PyYAML silently lets the last one win, are reported as errors.
+Duplicate keys, which PyYAML silently lets the last one win, are reported as errors, and so are
+anchors and aliases (`&name`, `*name`): content is written by hand and has no need of them, and
+nested aliases expand exponentially ("billion laughs"). A scalar YAML reads as a date that does
+not exist (`2027-02-30`) is a problem at its line, not a ValueError.
 """
 
 from __future__ import annotations
@@ -35,10 +38,26 @@ class YamlProblem:
     message: str
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses an anchor or alias as it is composed, before anything could expand it."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name, *name) are not allowed in content; "
+                "write the value out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 def parse(text: str) -> tuple[Any, list[YamlProblem]]:
     """Parse one YAML document; return (tree, problems). A syntax error gives (None, [problem])."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_NoAliasLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -81,4 +100,13 @@ def _convert(node: yaml.Node, constructor: yaml.SafeLoader, problems: list[YamlP
             items.append(_convert(item, constructor, problems))
             items.item_lines.append(item.start_mark.line + 1)
         return items
-    return constructor.construct_object(node, deep=True)
+    try:
+        return constructor.construct_object(node, deep=True)
+    except ValueError:  # a timestamp-shaped scalar naming a day that does not exist
+        problems.append(
+            YamlProblem(
+                node.start_mark.line + 1,
+                f"'{node.value}' is not a real date (quote it if it is meant as text)",
+            )
+        )
+        return str(node.value)

@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)"
     )
-    serve.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
+    serve.add_argument("--port", type=_port, default=3000, help="HTTP mode: port (default 3000)")
     _content_option(serve)
     serve.set_defaults(func=cmd_serve, slack=True)
 
@@ -53,6 +53,17 @@ def register(subparsers: Any) -> None:
     preview.add_argument("question", metavar="QUESTION")
     _content_option(preview)
     preview.set_defaults(func=cmd_preview)
+
+
+def _port(text: str) -> int:
+    """A TCP port, checked while parsing: before serve builds anything or calls Slack."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0 to 65535)")
+    return port
 
 
 def _content_option(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,150 @@
+"""Bad input gets one line and a documented exit code: never a traceback, never a silent "ok".
+
+The CLI runs in-process here (`bot.cli.main(argv)`), with the environment and the working
+directory of a fresh folder, so each case is fast and sees no `.env` of the checkout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import REPO, WriteTree
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """`rolebot ARGS` in-process: (exit code, stdout, stderr); ROLEBOT_DB in a tmp folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ROLEBOT_DB", str(tmp_path / "rolebot.db"))
+    monkeypatch.delenv("ROLEBOT_CONTENT", raising=False)
+    monkeypatch.delenv("ROLEBOT_REDIS_URL", raising=False)
+
+    def call(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        import io
+        import sys
+
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            code = main(["--content", str(REPO), *argv] if "--content" not in argv else argv)
+        except SystemExit as exc:  # argparse
+            code = exc.code if isinstance(exc.code, int) else 2
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+def one_line_error(err: str) -> bool:
+    return "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def copy_content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    for sub in ("intents", "responses", "assessment"):
+        shutil.copytree(REPO / sub, root / sub)
+    return root
+
+
+# -- tracebacks that became one line ----------------------------------------------------------
+
+
+def test_eval_on_a_file_that_is_not_utf8_is_a_usage_error(run: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.yml"
+    bad.write_bytes(b"items:\n  - text: caf\xe9\n    intent: cio_role\n")
+    code, _, err = run("eval", str(bad))
+    assert code == 2 and one_line_error(err)
+    assert "latin1.yml: not UTF-8" in err
+
+
+def test_an_impossible_review_date_is_a_file_line_error_for_every_command(
+    run: Run, tmp_path: Path
+) -> None:
+    root = copy_content(tmp_path)
+    path = root / "responses" / "cio_role.yml"
+    path.write_text(path.read_text() + "review_by: 2027-02-30\n")
+    line = len(path.read_text().splitlines())
+    for argv in (["validate"], ["ask", "what does a cio do"], ["content"], ["match", "cio"]):
+        code, _, err = run("--content", str(root), *argv)
+        assert code == 1, argv
+        assert "Traceback" not in err
+        assert f"responses/cio_role.yml:{line}: '2027-02-30' is not a real date" in err
+
+
+def test_an_example_yaml_reads_as_an_impossible_date_is_a_file_line_error(
+    run: Run, write_tree: WriteTree
+) -> None:
+    root = write_tree(
+        {
+            "intents/a.yml": "id: a\ndescription: d\nexamples:\n  - hello\n  - 2027-02-31\n",
+            "responses/sources.yml": "sources: []\n",
+        }
+    )
+    code, _, err = run("--content", str(root), "validate")
+    assert code == 1 and "Traceback" not in err
+    assert "intents/a.yml:5: '2027-02-31' is not a real date" in err
+
+
+def test_a_since_further_back_than_dates_go_is_a_usage_error(run: Run, tmp_path: Path) -> None:
+    assert run("chat", stdin="quit\n")[0] == 0  # a question log to report on
+    code, _, err = run("report", "--since", "800000d")
+    assert code == 2 and one_line_error(err)
+    assert "--since '800000d'" in err
+
+
+def test_serve_refuses_a_port_that_does_not_exist_before_calling_slack(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a closed port for the API: anything reaching Slack would fail differently, and slowly
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    code, _, err = run("serve", "--http", "--port", "99999")
+    assert code == 2 and "Traceback" not in err
+    assert "99999 is not a port" in err
+
+
+def test_billion_laughs_is_refused_at_once_with_its_line(run: Run, write_tree: WriteTree) -> None:
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    root = write_tree(
+        {
+            "intents/a.yml": "id: a\ndescription: d\nexamples: [x]\n" + "\n".join(levels) + "\n",
+            "responses/sources.yml": "sources: []\n",
+        }
+    )
+    started = time.monotonic()
+    code, _, err = run("--content", str(root), "validate")
+    assert time.monotonic() - started < 5
+    assert code == 1 and "Traceback" not in err
+    assert "intents/a.yml:4: invalid YAML: anchors and aliases" in err
+
+
+# -- silent successes that became errors ------------------------------------------------------
+
+
+def test_eval_on_a_set_with_no_items_is_a_usage_error(run: Run, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yml"
+    empty.write_text("items: []\n")
+    code, out, err = run("eval", str(empty))
+    assert code == 2 and one_line_error(err)
+    assert "empty.yml: no items to evaluate" in err and "accuracy" not in out
+
+
+def test_eval_refuses_a_label_naming_no_intent(run: Run, tmp_path: Path) -> None:
+    labeled = tmp_path / "labeled.yml"
+    labeled.write_text(
+        "items:\n  - text: what does a cio do\n    intent: cio_role\n"
+        "  - text: who owns security\n    intent: [security_owner_typo]\n"
+    )
+    code, _, err = run("eval", str(labeled))
+    assert code == 2 and one_line_error(err)
+    assert "labeled.yml: item 2 ('who owns security'): no intent named security_owner_typo" in err
