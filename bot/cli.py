@@ -106,7 +106,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     async def answer() -> Any:
         engine = (await _engine(args, settings, memory=True)).current
-        return await engine.handle(Turn(ConversationKey("local", "ask", "you"), args.text))
+        question = " ".join(args.text)
+        return await engine.handle(Turn(ConversationKey("local", "ask", "you"), question))
 
     print(render(asyncio.run(answer())))
     return 0
@@ -152,6 +153,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
+    if args.json and not args.answer:
+        raise UsageError("assess --json needs the answers (--answer KEY=VALUE ...)")
     if not args.answer:
         from bot.dialogue.state import ConversationKey
         from bot.dialogue.turn import Action, Turn
@@ -163,7 +166,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
                 Turn(ConversationKey("local", "terminal", "you"), action=Action("flow_start"))
             )
             print(render(first))
-            return await chat(engine)
+            return await chat(engine, assessment=True)
 
         return asyncio.run(guided())
     from bot.rolefit.assess_cli import run_assess
@@ -337,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("ask", help="answer one question")
-    p.add_argument("text")
+    # the rest of the line is the question, so `rolebot ask what does a CIO do` works unquoted
+    p.add_argument("text", nargs="+")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser(
@@ -407,8 +411,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             slack=getattr(args, "slack", False), mode=getattr(args, "mode", None)
         )
         return int(args.func(args, settings))
-    except (UsageError, ConfigError, StoreUnavailable) as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:  # name the setting that points at the store
+        print(f"rolebot: {settings.core.store_variable}: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
         _print_problems([p for p in exc.problems if p.level == "error"])

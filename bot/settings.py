@@ -97,6 +97,11 @@ class CoreSettings(_Part):
     def retention_s(self) -> float:
         return self.retention_days * 86400
 
+    @property
+    def store_variable(self) -> str:
+        """The variable that chose the store, for messages about a store that fails."""
+        return "ROLEBOT_REDIS_URL" if self.redis_url else "ROLEBOT_DB"
+
     @field_validator("db_path", "content", mode="before")
     @classmethod
     def _path(cls, raw: Any) -> Any:

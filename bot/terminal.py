@@ -131,11 +131,20 @@ def _topic_action(text: str, offered: tuple[Topic, ...]) -> Action | None:
     return None
 
 
-async def chat(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+async def chat(
+    engine: Engine,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    assessment: bool = False,
+) -> int:
     """The terminal conversation: same engine, same state handling as Slack. The streams are
-    looked up when it starts (default sys.stdin/sys.stdout), so a caller may replace them."""
+    looked up when it starts (default sys.stdin/sys.stdout), so a caller may replace them.
+
+    `assessment`: the conversation is the guided assessment (already started), so input that
+    ends before its result is an error (exit 1), not a silent success."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    pending = assessment
     key = ConversationKey("local", "terminal", "you")
     print("rolebot: ask me about CIOs and CTOs ('quit' or Ctrl-D to leave).", file=stdout)
     offered: tuple[Topic, ...] = ()
@@ -144,6 +153,9 @@ async def chat(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | Non
         line = stdin.readline()
         if not line or line.strip().lower() in {"quit", "exit"}:
             print("", file=stdout)
+            if not line and pending:
+                print("rolebot: input ended before the assessment finished", file=sys.stderr)
+                return 1
             return 0
         if not line.strip():
             continue
@@ -151,6 +163,10 @@ async def chat(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | Non
         # knows what they pick; after an answer or a fallback they pick a topic shown here.
         reply = await engine.handle(Turn(key, line.strip(), _topic_action(line, offered)))
         offered = _offered(reply)
+        if assessment:
+            pending = isinstance(reply, FlowQuestion) or (
+                isinstance(reply, Notice) and reply.flow_active
+            )
         print(render(reply), file=stdout, flush=True)
 
 

@@ -148,3 +148,64 @@ def test_eval_refuses_a_label_naming_no_intent(run: Run, tmp_path: Path) -> None
     code, _, err = run("eval", str(labeled))
     assert code == 2 and one_line_error(err)
     assert "labeled.yml: item 2 ('who owns security'): no intent named security_owner_typo" in err
+
+
+def test_a_source_url_that_is_not_an_address_is_a_validate_error(run: Run, tmp_path: Path) -> None:
+    root = copy_content(tmp_path)
+    path = root / "responses" / "sources.yml"
+    text = path.read_text()
+    first_url = next(line for line in text.splitlines() if line.strip().startswith("url: http"))
+    path.write_text(text.replace(first_url, "    url: [1, 2]", 1))
+    line = path.read_text().splitlines().index("    url: [1, 2]") + 1
+    code, _, err = run("--content", str(root), "validate")
+    assert code == 1
+    assert f"responses/sources.yml:{line}: url of source must be an address" in err
+
+
+@pytest.mark.parametrize("kind", ["text", "empty", "other_sqlite"])
+def test_rolebot_db_pointing_at_a_file_that_is_not_ours_is_refused(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    import sqlite3
+
+    foreign = tmp_path / "notes.db"
+    if kind == "text":
+        foreign.write_text("my notes\n" * 20)
+    elif kind == "empty":
+        foreign.write_bytes(b"")
+    else:
+        with sqlite3.connect(foreign) as conn:
+            conn.execute("CREATE TABLE recipes (name TEXT)")
+        conn.close()
+    before = foreign.read_bytes()
+    monkeypatch.setenv("ROLEBOT_DB", str(foreign))
+    code, _, err = run("report")
+    assert code == 2 and one_line_error(err)
+    assert err.startswith("rolebot: ROLEBOT_DB: ") and "refusing to write into it" in err
+    assert foreign.read_bytes() == before
+
+
+def test_assess_refuses_the_same_key_twice(run: Run) -> None:
+    code, out, err = run(
+        "assess", "--answer", "org_size=small", "--answer", "org_size=large", "--json"
+    )
+    assert code == 2 and one_line_error(err) and not out
+    assert "--answer org_size is given twice" in err
+
+
+def test_assess_json_without_answers_is_a_usage_error(run: Run) -> None:
+    code, out, err = run("assess", "--json")
+    assert code == 2 and one_line_error(err) and not out
+    assert "--json needs the answers" in err
+
+
+def test_guided_assess_ending_mid_way_is_not_a_success(run: Run) -> None:
+    code, out, err = run("assess", stdin="1\n")
+    assert "Question 2 of" in out
+    assert code == 1 and "input ended before the assessment finished" in err
+
+
+def test_ask_takes_the_rest_of_the_line_as_the_question(run: Run) -> None:
+    code, out, err = run("ask", "what", "does", "a", "CIO", "do")
+    assert code == 0, err
+    assert "Sources:" in out and "[1]" in out

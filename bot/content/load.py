@@ -198,6 +198,15 @@ def _sources(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
         if not check_fields(item, SOURCE_FIELDS, file, "source", problems, items.line_of(index)):
             continue
         url = item.get("url")
+        if url is not None and not (isinstance(url, str) and url.strip()):
+            # else answers say "address not known" for a source given one (null means unknown)
+            problems.append(
+                Problem(file, item.line_of("url"), "url of source must be an address, or null")
+            )
+        source_file = item.get("file")
+        if source_file is not None and not isinstance(source_file, str):
+            problems.append(Problem(file, item.line_of("file"), "file of source must be a path"))
+            source_file = None
         out.append(
             Source(
                 id=_text(item, "id", file, problems, "source"),
@@ -205,7 +214,7 @@ def _sources(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
                 publisher=_text(item, "publisher", file, problems, "source"),
                 kind=_text(item, "kind", file, problems, "source"),
                 url=url.strip() if isinstance(url, str) and url.strip() else None,
-                file=item.get("file"),
+                file=source_file,
                 origin=Origin(file, item.line_of("id")),
             )
         )

@@ -39,6 +39,9 @@ def run_assess(
         if not sep or not key.strip() or not value.strip():
             print(f"rolebot assess: --answer takes KEY=VALUE, got '{item}'", file=err)
             return 2
+        if key.strip() in answers:  # else the last one would win in silence
+            print(f"rolebot assess: --answer {key.strip()} is given twice", file=err)
+            return 2
         answers[key.strip()] = value.strip()
     if rolefit is None:
         rolefit, problems = load_rolefit(default_rolefit_path(), sources_file)

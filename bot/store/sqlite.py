@@ -15,6 +15,7 @@ and feedback's question_id column on open; nothing else about it changes.
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import threading
 import time
@@ -79,6 +80,35 @@ CREATE TABLE IF NOT EXISTS last_results (
 """
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+OUR_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """An existing file that is not SQLite (even an empty one) is someone else's: SQLite would
+    happily turn it into a database. Refuse it instead of writing into it."""
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot open SQLite store {path}: {exc.strerror}") from exc
+    if header != SQLITE_HEADER:
+        raise StoreUnavailable(f"{path} is not a SQLite database; refusing to write into it")
+
+
+def _refuse_foreign_tables(conn: sqlite3.Connection, path: Path | str) -> None:
+    """A SQLite database holding tables but none of ours belongs to another program."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and not tables & OUR_TABLES:
+        conn.close()
+        raise StoreUnavailable(
+            f"{path} is another program's SQLite database (no rolebot tables); "
+            "refusing to write into it"
+        )
+
+
 class SqliteStore:
     def __init__(
         self,
@@ -97,9 +127,11 @@ class SqliteStore:
         # housekeeping, done at most once a minute rather than on every write
         self._expiry = PurgeSchedule(EXPIRED_PURGE_EVERY_S)
         if str(path) != ":memory:":
+            _refuse_foreign_file(self.path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0)
+            _refuse_foreign_tables(self._conn, path)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(SCHEMA)
