@@ -209,3 +209,18 @@ def test_ask_takes_the_rest_of_the_line_as_the_question(run: Run) -> None:
     code, out, err = run("ask", "what", "does", "a", "CIO", "do")
     assert code == 0, err
     assert "Sources:" in out and "[1]" in out
+
+
+def test_a_yaml_tag_that_cannot_be_built_is_a_file_line_error(
+    run: Run, write_tree: WriteTree
+) -> None:
+    """Found by tests/test_cli_fuzz.py: a stray merge key `<<:` raised ConstructorError."""
+    root = write_tree(
+        {
+            "intents/a.yml": "id: a\ndescription: d\nexamples: [x]\n<<: \n",
+            "responses/sources.yml": "sources: []\n",
+        }
+    )
+    code, _, err = run("--content", str(root), "validate")
+    assert code == 1 and "Traceback" not in err
+    assert "intents/a.yml:4: invalid YAML: could not determine a constructor" in err

@@ -103,10 +103,8 @@ def _convert(node: yaml.Node, constructor: yaml.SafeLoader, problems: list[YamlP
     try:
         return constructor.construct_object(node, deep=True)
     except ValueError:  # a timestamp-shaped scalar naming a day that does not exist
-        problems.append(
-            YamlProblem(
-                node.start_mark.line + 1,
-                f"'{node.value}' is not a real date (quote it if it is meant as text)",
-            )
-        )
-        return str(node.value)
+        message = f"'{node.value}' is not a real date (quote it if it is meant as text)"
+    except yaml.YAMLError as exc:  # a tag it cannot build: a stray `<<:` merge key, bad !!binary
+        message = f"invalid YAML: {getattr(exc, 'problem', None) or exc}"
+    problems.append(YamlProblem(node.start_mark.line + 1, message))
+    return str(node.value)
