@@ -1,7 +1,7 @@
 """The one settings object, read once from the environment and an optional `.env` file.
 
 What this module owns: every environment variable the bot reads (`ENV_VARS`; nothing else in
-`bot/` touches `os.environ`), turning them into typed, frozen values, and refusing to start
+`bot/` touches `os.environ`; the Slack secrets are taken out of it once read), turning them into typed, frozen values, and refusing to start
 with a `ConfigError` that names the variable at fault in one line (the CLI prints it and exits
 2). What it must not do: log or show a secret. Tokens are `SecretStr`, and the repr of every
 part masks them (and a Redis URL's password), so settings can be logged safely.
@@ -16,6 +16,7 @@ Precedence: a variable set in the real environment wins over the same key in `.e
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -338,6 +339,10 @@ def _slack(mode: Mode | None, dotenv: Path | None) -> SlackSettings:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it)"
         )
+    # Read once, here: Bolt would read SLACK_BOT_TOKEN again behind our back and warn that
+    # "`token` will be unused" beside the client we give it, and no child process needs them.
+    for secret in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        os.environ.pop(secret, None)
     return settings.serving(chosen)
 
 

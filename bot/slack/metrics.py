@@ -152,6 +152,12 @@ class Metrics:
         self.reloads = Counter(
             "rolebot_content_reloads", "Content reloads, by outcome", ["outcome"], registry=r
         )
+        self.dropped_unreachable = Counter(
+            "rolebot_slack_requests_dropped_unreachable",
+            "Requests acked while Slack's Web API was unreachable and dropped unanswered, as "
+            "it stayed unreachable longer than they were worth holding",
+            registry=r,
+        )
         for kind in REQUEST_KINDS:  # every series exists from the start, at 0
             self.requests.labels(kind)
         for stage in FLOW_STAGES:

@@ -4,12 +4,16 @@ HTTP mode serves POST /slack/events for events, slash commands and interactivity
 tells them apart), and three routes for operators:
   GET /healthz  the process is alive (liveness: never depends on Redis, or a Redis blip would
                 get every replica restarted at once)
-  GET /readyz   content is loaded, the store answers and we are not shutting down (readiness:
-                503 with a JSON reason otherwise, so the load balancer steers traffic away)
+  GET /readyz   content is loaded, the store answers, Slack's auth.test has succeeded and we
+                are not shutting down (readiness: 503 with a JSON reason otherwise, so the load
+                balancer steers traffic away)
   GET /metrics  Prometheus text format, from the app's own registry
 
 The app's lifecycle owns the resources: at startup it asks Slack who the bot is (a bad token
-stops the server here, not at the first question); at shutdown it waits for replies still
+stops the server here, not at the first question). While Slack's Web API cannot be reached, a
+signed request is acked at once (so Slack piles up no retries) and the log says why in one line;
+a slash command's ack tells the person we can't reach Slack, and anything else is dispatched once
+auth.test succeeds again, or dropped and counted after HELD_MAX_S. At shutdown it waits for replies still
 being worked on after their ack, then closes the store. `run_http` and `run_socket` add the
 process's signals: SIGTERM/SIGINT stop within SHUTDOWN_S, SIGHUP reloads content.
 """
@@ -29,10 +33,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import SlackSettings
 from bot.slack.app import SlackApp
 from bot.slack.identity import BotIdentity
+from bot.slack.metrics import request_kind
 from bot.store.base import StoreUnavailable
 
 logger = logging.getLogger("bot.slack")
@@ -48,9 +54,19 @@ SHUTDOWN_S = 10.0
 REQUESTS_GRACE_S = 3.0
 REPLIES_GRACE_S = 5.0
 PING_TIMEOUT_S = 1.0
+# Slack unreachable: auth.test is asked again at most every REACH_EVERY_S (within the ack's
+# 3 s, for at most REACH_TIMEOUT_S); a request held for longer than HELD_MAX_S is dropped, as an
+# answer minutes late is worse than none (and Bolt refuses signatures older than 5 minutes)
+REACH_TIMEOUT_S = 1.0
+REACH_EVERY_S = 1.0
+HELD_MAX_S = 120.0
+CANT_REACH = (
+    "Sorry, I can't reach Slack right now, so I can't answer this. Please try again in a minute."
+)
 
 APP_KEY = web.AppKey("bolt_app", SlackApp)
 STOPPING_KEY = web.AppKey("stopping", asyncio.Event)
+HELD_KEY = web.AppKey("held", set)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -61,6 +77,7 @@ def create_web_app(app: SlackApp, identity: BotIdentity | None = None) -> web.Ap
     web_app = web.Application(middlewares=[_ack_timer(app)])
     web_app[APP_KEY] = app
     web_app[STOPPING_KEY] = asyncio.Event()
+    web_app[HELD_KEY] = set()  # requests acked while Slack was unreachable, waiting for it
     web_app.router.add_post(EVENTS_PATH, _slack_events)
     web_app.router.add_get(HEALTH_PATH, _healthz)
     web_app.router.add_get(READY_PATH, _readyz)
@@ -76,6 +93,8 @@ def create_web_app(app: SlackApp, identity: BotIdentity | None = None) -> web.Ap
                 await warm_up(identity, app)
             yield
         finally:
+            for held in web_app[HELD_KEY]:  # shutting down: Slack redelivers nothing acked
+                held.cancel()
             # aiohttp has stopped listening and waited for open requests; what remains is
             # the work Bolt started after acking them
             await release(app, session)
@@ -109,11 +128,8 @@ async def warm_up(identity: BotIdentity, app: AsyncApp) -> None:
     try:
         await identity.load(app.client)
     except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
-        # Slack unreachable or failing (the token itself was fine): the first request asks again
-        logger.warning(
-            "could not reach Slack at startup (%s); will retry on the first request",
-            type(exc).__name__,
-        )
+        # Slack unreachable or failing (the token itself was fine): /readyz and requests ask again
+        logger.warning("%s; not ready until it answers", identity.problem or type(exc).__name__)
 
 
 def _ack_timer(app: SlackApp) -> Any:
@@ -141,6 +157,15 @@ async def _slack_events(request: web.Request) -> web.Response:
         # types: a body it cannot read is the sender's error (400), not ours (500)
         logger.warning("unreadable Slack request body: %s", type(exc).__name__)
         return _malformed()
+    stamp = request.headers.get("X-Slack-Request-Timestamp")
+    if stamp is not None and not stamp.strip().isdigit():
+        # Bolt would raise on int() and log an error-level traceback for the sender's mistake
+        logger.warning("Slack request refused: X-Slack-Request-Timestamp is not a number")
+        return web.json_response({"ok": False, "error": "invalid_request"}, status=401)
+    if _needs_slack(bolt_request.body) and not await app.deps.identity.reachable(
+        app.client, REACH_TIMEOUT_S, REACH_EVERY_S
+    ):
+        return _while_unreachable(request.app, app, bolt_request)
     try:
         async with app.in_flight.admitted():  # backpressure: see bot/slack/inflight.py
             bolt_response = await app.async_dispatch(bolt_request)
@@ -158,6 +183,55 @@ async def _slack_events(request: web.Request) -> web.Response:
         )
         return _malformed()
     return await to_aiohttp_response(bolt_response)
+
+
+def _needs_slack(body: Any) -> bool:
+    """All but Slack's own checks (url_verification, ssl_check), which Bolt answers unauthorized."""
+    return not (
+        isinstance(body, dict) and (body.get("type") == "url_verification" or "ssl_check" in body)
+    )
+
+
+def _while_unreachable(web_app: web.Application, app: SlackApp, bolt_request: Any) -> web.Response:
+    """Slack's Web API is unreachable: ack a signed request now, say why in one log line, and
+    answer it once Slack is back (a slash command is told at once, in its ack)."""
+    verifier = SignatureVerifier(app.deps.settings.signing_secret.get_secret_value())
+    headers = {k: v[0] for k, v in bolt_request.headers.items() if v}
+    if not verifier.is_valid_request(bolt_request.raw_body, headers):
+        return web.json_response({"error": "invalid_request"}, status=401)
+    kind = request_kind(bolt_request.body)
+    logger.warning(
+        "%s; %s acked, %s",
+        app.deps.identity.problem,
+        kind,
+        "told we can't reach Slack" if kind == "command" else "to be answered once Slack is back",
+    )
+    if kind == "command":  # the ack's body reaches the person without a Web API call
+        return web.json_response({"response_type": "ephemeral", "text": CANT_REACH})
+    held = web_app[HELD_KEY]
+    task = asyncio.create_task(_dispatch_when_back(app, bolt_request, time.monotonic()))
+    held.add(task)
+    task.add_done_callback(held.discard)
+    return web.Response(status=200)
+
+
+async def _dispatch_when_back(app: SlackApp, bolt_request: Any, acked_at: float) -> None:
+    while not await app.deps.identity.reachable(app.client, REACH_TIMEOUT_S, REACH_EVERY_S):
+        if time.monotonic() - acked_at > HELD_MAX_S:
+            app.deps.metrics.dropped_unreachable.inc()
+            logger.warning(
+                "dropped a %s held %.0f s while Slack was unreachable (%s)",
+                request_kind(bolt_request.body),
+                time.monotonic() - acked_at,
+                app.deps.identity.problem,
+            )
+            return
+        await asyncio.sleep(REACH_EVERY_S)
+    try:
+        async with app.in_flight.admitted():
+            await app.async_dispatch(bolt_request)
+    except Exception:
+        logger.exception("a Slack request held while Slack was unreachable could not be dispatched")
 
 
 def _malformed() -> web.Response:
@@ -181,6 +255,9 @@ async def _readyz(request: web.Request) -> web.Response:
         store_ok = False
     if not store_ok:
         return _not_ready("store unreachable")
+    identity = app.deps.identity
+    if not await identity.reachable(app.client, REACH_TIMEOUT_S, REACH_EVERY_S):
+        return _not_ready(identity.problem or "Slack API unreachable")
     return web.json_response({"ready": True, "intents": len(engine.content.intents), "store": "ok"})
 
 

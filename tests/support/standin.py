@@ -94,7 +94,8 @@ class SlackStandIn:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
+        """On `port` (0: a free one), e.g. the port a bot was told Slack is at, once it is back."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{hook}", self._response_url)
@@ -102,7 +103,7 @@ class SlackStandIn:
         app.router.add_get("/_counts", self._counts)  # not Slack's: for a load test elsewhere
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}/"
