@@ -52,6 +52,7 @@ async def readyz(sender: SlackSender) -> tuple[int, dict[str, object]]:
         return response.status, await response.json()
 
 
+@pytest.mark.slow  # waits for retries of auth.test: seconds
 async def test_with_slack_unreachable_requests_are_acked_and_answered_once_it_is_back(
     unreachable: tuple[SlackSender, int], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -84,6 +85,7 @@ async def test_with_slack_unreachable_requests_are_acked_and_answered_once_it_is
         await back.stop()
 
 
+@pytest.mark.slow
 async def test_a_request_held_longer_than_the_bound_is_dropped_and_counted(
     unreachable: tuple[SlackSender, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
