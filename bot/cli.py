@@ -19,6 +19,7 @@ from typing import Any
 from bot.config import ConfigError, apply_dotenv
 from bot.content.load import default_root
 from bot.content.problems import ContentError, Problem
+from bot.nlu.semantic import ModelUnavailable
 
 
 class UsageError(Exception):
@@ -38,12 +39,33 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def _engine(args: argparse.Namespace, memory: bool = False) -> Any:
+    from bot.dialogue.engine import EngineSettings
     from bot.runtime import build_engine
     from bot.store.memory import MemoryStore
     from bot.store.sqlite import SqliteStore, default_db_path
 
     store = MemoryStore() if memory else asyncio.run(SqliteStore.open(default_db_path()))
-    return build_engine(store, _content_root(args))
+    settings = EngineSettings(vector_cache=_vector_cache())
+    return build_engine(store, _content_root(args), settings)
+
+
+def _vector_cache() -> Path:
+    """Example vectors kept beside the database, so a second start does not re-encode them."""
+    from bot.store.sqlite import default_db_path
+
+    return default_db_path().with_name("vectors.npz")
+
+
+def _matcher(args: argparse.Namespace, content: Any) -> Any:
+    """The lexical matcher with the sentence model's opinion (`--lexical`: the matcher alone)."""
+    from bot.nlu.fusion import build_understanding
+    from bot.nlu.matcher import Matcher
+
+    lexical = Matcher(content.intents, content.domain_terms)
+    if getattr(args, "lexical", False):
+        return lexical
+    out_of_scope = [e.text for e in content.out_of_scope]
+    return build_understanding(lexical, content.intents, out_of_scope, cache=_vector_cache())
 
 
 # -- subcommands ------------------------------------------------------------------------------
@@ -97,12 +119,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_match(args: argparse.Namespace) -> int:
     from bot.content.validate import validate_content
-    from bot.nlu.matcher import Matcher
 
     content, problems = validate_content(_content_root(args))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    matcher = Matcher(content.intents, content.domain_terms)
+    matcher = _matcher(args, content)
     lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in lines:
         m = matcher.match(text)
@@ -155,7 +176,6 @@ def cmd_assess(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.content.validate import validate_content
     from bot.evaluation import EvalFileError, evaluate, format_report, load_items
-    from bot.nlu.matcher import Matcher
 
     try:
         items = load_items(Path(args.file))
@@ -164,7 +184,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     content, problems = validate_content(_content_root(args))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    report = evaluate(Matcher(content.intents, content.domain_terms), items, strict=args.strict)
+    report = evaluate(_matcher(args, content), items, strict=args.strict)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
     return 0
 
@@ -348,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("text", nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--lexical", action="store_true", help="the lexical matcher alone, no model")
     p.set_defaults(func=cmd_match)
 
     p = sub.add_parser("assess", help="the CIO-or-CTO assessment (guided without --answer)")
@@ -364,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="measure the matcher on a labeled question file")
     p.add_argument("file")
+    p.add_argument("--lexical", action="store_true", help="the lexical matcher alone, no model")
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--strict",
@@ -411,6 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         apply_dotenv()
         return int(args.func(args))
+    except ModelUnavailable as exc:
+        print(f"rolebot: {exc}", file=sys.stderr)
+        return 2
     except (UsageError, ConfigError) as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
         return 2

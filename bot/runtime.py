@@ -18,7 +18,9 @@ from bot.content.model import Content
 from bot.content.problems import ContentError, Problem
 from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
+from bot.nlu.fusion import Understanding, build_understanding
 from bot.nlu.matcher import Matcher
+from bot.nlu.semantic import ModelUnavailable
 from bot.rolefit.definition import RoleFit, load_rolefit
 from bot.rolefit.flow import FlowRunner
 from bot.store.base import Store
@@ -40,10 +42,29 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
 
 
 def build_engine(
-    store: Store, root: Path | None = None, settings: EngineSettings = EngineSettings()
+    store: Store,
+    root: Path | None = None,
+    settings: EngineSettings = EngineSettings(),
+    model_required: bool = True,
 ) -> Engine:
+    """`model_required`: at start-up a model that cannot be verified or loaded is an error to
+    fix (ModelUnavailable); on reload the running bot carries on with the lexical matcher."""
     content, rolefit, _ = load_checked(root)
-    matcher = Matcher(content.intents, content.domain_terms)
+    lexical = Matcher(content.intents, content.domain_terms)
+    out_of_scope = [e.text for e in content.out_of_scope]
+    try:
+        matcher: Matcher | Understanding = build_understanding(
+            lexical,
+            content.intents,
+            out_of_scope,
+            semantic=settings.semantic,
+            cache=settings.vector_cache,
+        )
+    except ModelUnavailable as exc:
+        if model_required:
+            raise
+        logger.error("sentence model unavailable, answering with the lexical matcher: %s", exc)
+        matcher = Understanding(lexical, None, status=f"lexical only: {exc}")
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
     flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)
@@ -85,7 +106,9 @@ class EngineHolder:
             store = self._engine.store
             try:
                 # loading and indexing take ~0.2 s: off the event loop, so acks stay fast
-                engine = await asyncio.to_thread(build_engine, store, self.root, self.settings)
+                engine = await asyncio.to_thread(
+                    build_engine, store, self.root, self.settings, False
+                )
             except ContentError as exc:
                 errors = tuple(p for p in exc.problems if p.level == "error")
                 for problem in errors:

@@ -44,6 +44,8 @@ SOURCE_FIELDS = {
 CITATION_FIELDS = {"source": True, "quote": True}
 INTENT_KINDS = ("knowledge", "conversation")
 SOURCES_FILE = "sources.yml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yml"
+OUT_OF_SCOPE_FIELDS = {"description": True, "examples": True}
 
 
 def default_root() -> Path:
@@ -76,7 +78,25 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
             if response:
                 responses.append(response)
     domain = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
-    return Content(tuple(intents), tuple(responses), tuple(sources), domain), problems
+    out_of_scope = _out_of_scope(root, problems)
+    content = Content(tuple(intents), tuple(responses), tuple(sources), domain, out_of_scope)
+    return content, problems
+
+
+def _out_of_scope(root: Path, problems: list[Problem]) -> tuple[Example, ...]:
+    """`out_of_scope.yml`: near-topic questions we do not answer (optional)."""
+    path = root / OUT_OF_SCOPE_FILE
+    if not path.is_file():
+        return ()
+    tree = _read(path, root, problems)
+    if tree is None:
+        return ()
+    file = _rel(path, root)
+    if not check_fields(tree, OUT_OF_SCOPE_FIELDS, file, "out-of-scope list", problems):
+        return ()
+    return tuple(
+        Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
+    )
 
 
 def _yaml_files(folder: Path) -> list[Path]:

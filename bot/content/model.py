@@ -78,6 +78,9 @@ class Content:
     responses: tuple[Response, ...]
     sources: tuple[Source, ...]
     domain_terms: frozenset[str] = field(default_factory=frozenset)
+    # near-topic questions our sources cannot answer (out_of_scope.yml): the sentence model
+    # falls back on a question closer to one of these than to any curated example
+    out_of_scope: tuple[Example, ...] = ()
 
     def intent(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)

@@ -17,12 +17,14 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from bot.content.model import Content
 from bot.dialogue.questionlog import entry_for, question_id, salt_from_env, user_hash
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.dialogue.turn import Action, Turn
+from bot.nlu.fusion import Understanding
 from bot.nlu.matcher import Match, Matcher
 from bot.rolefit.flow import FlowRunner
 from bot.store.base import Feedback, Store, StoreUnavailable
@@ -47,13 +49,17 @@ class EngineSettings:
     flow_ttl_s: float = 24 * 3600
     # salts the user hash in the question log; ROLEBOT_HASH_SALT unless given
     hash_salt: str = field(default_factory=salt_from_env, repr=False)
+    # the sentence model as a second opinion (nlu/fusion.py); off: the lexical matcher alone
+    semantic: bool = True
+    # where example vectors are kept between runs (None: computed once per process)
+    vector_cache: Path | None = None
 
 
 class Engine:
     def __init__(
         self,
         content: Content,
-        matcher: Matcher,
+        matcher: Matcher | Understanding,
         store: Store,
         flows: FlowRunner | None = None,
         settings: EngineSettings = EngineSettings(),
@@ -151,7 +157,7 @@ class Engine:
         picked = self._pick_suggestion(text, state)
         if picked:
             return await self._show(turn, picked, text, None, state, now)
-        match = self.matcher.match(text)
+        match = await self.matcher.match_async(text)
         await self._log(turn, match, now)
         state.suggestions = []
         if match.outcome == "answer" and match.intent:
@@ -252,7 +258,7 @@ class Engine:
                 if answer:
                     return answer
         if turn.action is None:
-            match = self.matcher.match(turn.text)
+            match = await self.matcher.match_async(turn.text)
             if match.outcome == "answer" and match.intent and match.intent != ASSESSMENT_INTENT:
                 return self.answer_for(match.intent, turn.text, match) or Fallback(
                     turn.text, self.topics(), match

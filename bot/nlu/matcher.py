@@ -141,6 +141,27 @@ class Match:
     reason: str  # why this outcome, in words, for "why this answer?" and eval
     normalized: str = ""
     corrections: tuple[tuple[str, str], ...] = field(default=())
+    # asks who holds a role ("who is our CTO"): refused whatever any other opinion says
+    holder_question: bool = False
+    # names a technology-leadership term (a keyword of some knowledge intent)
+    in_domain: bool = True
+    # the sentence model's opinion, when one was asked for (fusion.py); None: lexical alone
+    semantic: SemanticOpinion | None = None
+
+
+@dataclass(frozen=True)
+class SemanticOpinion:
+    """What the sentence model thought of a question: its nearest intent and how near."""
+
+    intent: str | None  # the intent of the nearest curated example
+    score: float  # cosine similarity to that example, in [-1, 1]
+    example: str | None
+    runner_up: str | None
+    runner_up_score: float
+    # the nearest near-topic question we do not answer (out_of_scope.yml), and how near
+    out_of_scope: float = -1.0
+    out_of_scope_example: str | None = None
+    agrees: bool = False  # its intent is the lexical matcher's best
 
 
 @dataclass(frozen=True)
@@ -267,6 +288,10 @@ class Matcher:
             normalized=whole.normalized,
             reason=f"{best.reason}; from the sentence \u201c{shown[:120]}\u201d",
         )
+
+    async def match_async(self, text: str) -> Match:
+        """`match` for the event loop: the lexical matcher is fast enough to run on it."""
+        return self.match(text)
 
     def _match_one(self, text: str, exclude: Collection[Origin]) -> Match:
         surface, corrections = self._correct(words(text))
@@ -452,9 +477,12 @@ class Matcher:
                 reason=reason,
                 normalized=normalized,
                 corrections=corrections,
+                holder_question=holder,
+                in_domain=in_domain,
             )
 
-        if _WHO_HOLDS.match(normalized):
+        holder = bool(_WHO_HOLDS.match(normalized))
+        if holder:
             return result("fallback", "it asks who holds a role, which I cannot know")
         if top.score < t.clarify_at:
             return result("fallback", f"best score {top.score:.2f} is below {t.clarify_at}")
