@@ -65,7 +65,13 @@ def _matcher(args: argparse.Namespace, content: Any) -> Any:
     if getattr(args, "lexical", False):
         return lexical
     out_of_scope = [e.text for e in content.out_of_scope]
-    return build_understanding(lexical, content.intents, out_of_scope, cache=_vector_cache())
+    return build_understanding(
+        lexical,
+        content.intents,
+        out_of_scope,
+        cache=_vector_cache(),
+        other_roles=content.other_roles,
+    )
 
 
 # -- subcommands ------------------------------------------------------------------------------

@@ -59,12 +59,15 @@ def build_engine(
             out_of_scope,
             semantic=settings.semantic,
             cache=settings.vector_cache,
+            other_roles=content.other_roles,
         )
     except ModelUnavailable as exc:
         if model_required:
             raise
         logger.error("sentence model unavailable, answering with the lexical matcher: %s", exc)
-        matcher = Understanding(lexical, None, status=f"lexical only: {exc}")
+        matcher = Understanding(
+            lexical, None, status=f"lexical only: {exc}", other_roles=content.other_roles
+        )
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
     flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)

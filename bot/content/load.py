@@ -45,7 +45,7 @@ CITATION_FIELDS = {"source": True, "quote": True}
 INTENT_KINDS = ("knowledge", "conversation")
 SOURCES_FILE = "sources.yml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yml"
-OUT_OF_SCOPE_FIELDS = {"description": True, "examples": True}
+OUT_OF_SCOPE_FIELDS = {"description": True, "examples": True, "other_roles": False}
 
 
 def default_root() -> Path:
@@ -78,25 +78,31 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
             if response:
                 responses.append(response)
     domain = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
-    out_of_scope = _out_of_scope(root, problems)
-    content = Content(tuple(intents), tuple(responses), tuple(sources), domain, out_of_scope)
+    out_of_scope, other_roles = _out_of_scope(root, problems)
+    content = Content(
+        tuple(intents), tuple(responses), tuple(sources), domain, out_of_scope, other_roles
+    )
     return content, problems
 
 
-def _out_of_scope(root: Path, problems: list[Problem]) -> tuple[Example, ...]:
-    """`out_of_scope.yml`: near-topic questions we do not answer (optional)."""
+def _out_of_scope(
+    root: Path, problems: list[Problem]
+) -> tuple[tuple[Example, ...], frozenset[str]]:
+    """`out_of_scope.yml`: near-topic questions we do not answer, and titles not ours (optional)."""
     path = root / OUT_OF_SCOPE_FILE
     if not path.is_file():
-        return ()
+        return (), frozenset()
     tree = _read(path, root, problems)
     if tree is None:
-        return ()
+        return (), frozenset()
     file = _rel(path, root)
     if not check_fields(tree, OUT_OF_SCOPE_FIELDS, file, "out-of-scope list", problems):
-        return ()
-    return tuple(
+        return (), frozenset()
+    examples = tuple(
         Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
     )
+    roles = frozenset(r.lower().strip() for r, _ in _strings(tree, "other_roles", file, problems))
+    return examples, roles
 
 
 def _yaml_files(folder: Path) -> list[Path]:

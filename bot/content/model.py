@@ -81,6 +81,8 @@ class Content:
     # near-topic questions our sources cannot answer (out_of_scope.yml): the sentence model
     # falls back on a question closer to one of these than to any curated example
     out_of_scope: tuple[Example, ...] = ()
+    # executive titles that are not ours (cmo, coo ...): naming one and none of ours is not ours
+    other_roles: frozenset[str] = field(default_factory=frozenset)
 
     def intent(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)

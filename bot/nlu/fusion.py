@@ -45,6 +45,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -55,6 +56,7 @@ import numpy as np
 
 from bot.content.model import Intent, Origin
 from bot.nlu.matcher import Candidate, Match, Matcher, Outcome, SemanticOpinion
+from bot.nlu.normalize import normalize
 from bot.nlu.semantic import DIMENSIONS, MODEL_SHA256, Encoder, Vectors
 
 logger = logging.getLogger("bot.nlu")
@@ -191,8 +193,12 @@ class Understanding:
         index: SemanticIndex | None,
         thresholds: FusionThresholds = DEFAULT_FUSION,
         status: str = "ok",
+        other_roles: Collection[str] = (),
     ) -> None:
         self.lexical = lexical
+        # "what does a CMO do": a title that is not ours, in a question naming none of ours
+        names = sorted((re.escape(r) for r in other_roles if r.strip()), key=len, reverse=True)
+        self._other_role = re.compile(rf"\b({'|'.join(names)})\b") if names else None
         self.index = index
         self.thresholds = thresholds
         self.status = status if index is None else "ok"
@@ -312,6 +318,12 @@ class Understanding:
             if first and best >= t.suggest_at:
                 offer.append(first)
             return fused("clarify", lexical.reason, offer=offer)
+        if not lexical.in_domain and self._other_role is not None:
+            named = self._other_role.search(normalize(lexical.text))
+            if named:
+                return fused(
+                    "fallback", f"it names another role ({named.group(1)}) and none of ours"
+                )
         if first and best >= t.model_answer_at and gap >= t.model_answer_margin:
             return fused(
                 "answer", f"{lexical.reason}; the model is sure of {first} ({best:.2f})", first
@@ -335,12 +347,15 @@ def build_understanding(
     cache: Path | None = None,
     encoder: Encoder | None = None,
     thresholds: FusionThresholds = DEFAULT_FUSION,
+    other_roles: Collection[str] = (),
 ) -> Understanding:
     """The matcher a process serves with. Raises ModelUnavailable when the model is wanted but
     cannot be verified or loaded: at start-up that is a setting to fix, not a state to run in."""
     if not semantic:
-        return Understanding(lexical, None, thresholds, status="lexical only: ROLEBOT_SEMANTIC=off")
+        return Understanding(
+            lexical, None, thresholds, "lexical only: the model is off", other_roles
+        )
     from bot.nlu.semantic import shared_encoder
 
     index = SemanticIndex(encoder or shared_encoder(), intents, out_of_scope, cache)
-    return Understanding(lexical, index, thresholds)
+    return Understanding(lexical, index, thresholds, other_roles=other_roles)
