@@ -19,7 +19,7 @@ from typing import Any
 from bot.config import ConfigError, apply_dotenv
 from bot.content.load import default_root
 from bot.content.problems import ContentError, Problem
-from bot.nlu.semantic import ModelUnavailable
+from bot.nlu.semantic import VECTORS_FILE, ModelUnavailable
 
 
 class UsageError(Exception):
@@ -45,15 +45,7 @@ def _engine(args: argparse.Namespace, memory: bool = False) -> Any:
     from bot.store.sqlite import SqliteStore, default_db_path
 
     store = MemoryStore() if memory else asyncio.run(SqliteStore.open(default_db_path()))
-    settings = EngineSettings(vector_cache=_vector_cache())
-    return build_engine(store, _content_root(args), settings)
-
-
-def _vector_cache() -> Path:
-    """Example vectors kept beside the database, so a second start does not re-encode them."""
-    from bot.store.sqlite import default_db_path
-
-    return default_db_path().with_name("vectors.npz")
+    return build_engine(store, _content_root(args), EngineSettings())
 
 
 def _matcher(args: argparse.Namespace, content: Any) -> Any:
@@ -69,7 +61,7 @@ def _matcher(args: argparse.Namespace, content: Any) -> Any:
         lexical,
         content.intents,
         out_of_scope,
-        cache=_vector_cache(),
+        cache=_content_root(args) / VECTORS_FILE,
         other_roles=content.other_roles,
     )
 

@@ -20,7 +20,7 @@ from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
 from bot.nlu.fusion import Understanding, build_understanding
 from bot.nlu.matcher import Matcher
-from bot.nlu.semantic import ModelUnavailable
+from bot.nlu.semantic import VECTORS_FILE, ModelUnavailable
 from bot.rolefit.definition import RoleFit, load_rolefit
 from bot.rolefit.flow import FlowRunner
 from bot.store.base import Store
@@ -58,7 +58,7 @@ def build_engine(
             content.intents,
             out_of_scope,
             semantic=settings.semantic,
-            cache=settings.vector_cache,
+            cache=settings.vector_cache or (root or default_root()) / VECTORS_FILE,
             other_roles=content.other_roles,
         )
     except ModelUnavailable as exc:

@@ -51,7 +51,7 @@ class EngineSettings:
     hash_salt: str = field(default_factory=salt_from_env, repr=False)
     # the sentence model as a second opinion (nlu/fusion.py); off: the lexical matcher alone
     semantic: bool = True
-    # where example vectors are kept between runs (None: computed once per process)
+    # where example vectors are kept between runs (None: vectors.npz in the content root)
     vector_cache: Path | None = None
 
 
@@ -115,6 +115,10 @@ class Engine:
 
     def match(self, text: str) -> Match:
         return self.matcher.match(text)
+
+    async def match_async(self, text: str) -> Match:
+        """`match` without holding the event loop while the sentence model runs."""
+        return await self.matcher.match_async(text)
 
     def topics(self, intents: tuple[str, ...] = FALLBACK_TOPICS) -> tuple[Topic, ...]:
         return tuple(Topic(i, self._titles[i]) for i in intents if i in self._titles)

@@ -101,6 +101,11 @@ class SemanticIndex:
         self._texts = [e.text for _, e in rows]
         self._origins = [e.origin for _, e in rows]
         self._position = {o: p for p, o in enumerate(self._origins)}
+        counts = np.bincount(self._intent_of, minlength=len(intents))
+        ends = np.cumsum(counts)
+        self._span = [(int(e - c), int(e)) for c, e in zip(counts, ends)]
+        self._present = np.flatnonzero(counts > 0)
+        self._starts = np.array([self._span[i][0] for i in self._present], dtype=np.int64)
         vectors = _encode_cached(encoder, [*self._texts, *out_of_scope], cache)
         self._vectors = vectors[: len(rows)]
         self._oos_texts = list(out_of_scope)
@@ -118,12 +123,14 @@ class SemanticIndex:
             position = self._position.get(origin)
             if position is not None:
                 sims[position] = -1.0
+        # examples are stored intent by intent: one maximum per contiguous run
         per_intent = np.full(len(self._intent_ids), -1.0, dtype=np.float32)
-        np.maximum.at(per_intent, self._intent_of, sims)
+        if len(sims):
+            per_intent[self._present] = np.maximum.reduceat(sims, self._starts)
         order = np.argsort(-per_intent)[:2]
         first, second = int(order[0]), int(order[1]) if len(order) > 1 else -1
-        in_first = np.flatnonzero(self._intent_of == first)
-        nearest = int(in_first[np.argmax(sims[in_first])])
+        nearest = int(np.argmax(sims[self._span[first][0] : self._span[first][1]]))
+        nearest += self._span[first][0]
         oos_score, oos_example = -1.0, None
         if len(self._oos):
             oos_sims = self._oos @ vector

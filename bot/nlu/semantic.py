@@ -34,6 +34,11 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 # matcher finds it. Longer inputs cost time quadratically and change little.
 MAX_TOKENS = 128
 DIMENSIONS = 384
+# Every curated example's vector, shipped beside the content it was computed from, so a fresh
+# clone starts in well under a second instead of encoding a thousand examples. Keyed by the
+# model's hash and each text: an edited example is re-encoded at the next start and the file
+# rewritten (commit it with the edit; `make test` checks that it is current).
+VECTORS_FILE = "vectors.npz"
 
 Vectors = npt.NDArray[np.float32]
 

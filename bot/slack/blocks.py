@@ -36,6 +36,7 @@ from bot.dialogue.replies import (
     Reply,
     Topic,
 )
+from bot.nlu.matcher import SemanticOpinion
 from bot.rolefit.model import QuoteRef
 from bot.slack import ids
 from bot.slack.escape import escape
@@ -440,7 +441,9 @@ def why_this_answer(
     runner_up: str | None,
     runner_up_score: float,
     reason: str,
+    semantic: SemanticOpinion | None = None,
 ) -> dict[str, Any]:
+    """Both opinions behind a decision: the lexical matcher's evidence and the sentence model's."""
     lines = [
         f"*Why this answer?* You asked: \u201c{fit(escape(' '.join(question.split())), 500)}\u201d"
     ]
@@ -449,6 +452,12 @@ def why_this_answer(
     lines.append(f"\u2022 Match score: {confidence:.2f} (1.00 means the same words)")
     if runner_up:
         lines.append(f"\u2022 Runner-up topic: `{escape(runner_up)}` at {runner_up_score:.2f}")
+    if semantic is not None and semantic.intent:
+        view = "agrees" if semantic.agrees else "differs"
+        lines.append(
+            f"\u2022 Sentence model: nearest topic `{escape(semantic.intent)}` at"
+            f" {semantic.score:.2f} ({view}), via \u201c{escape(semantic.example or '')}\u201d"
+        )
     if reason:
         lines.append(f"\u2022 {escape(reason)}")
     return _message("Why this answer?", [], ["\n".join(lines)], [], echo=True)
