@@ -9,27 +9,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.config import ConfigError, apply_dotenv
-from bot.content.load import default_root
 from bot.content.problems import ContentError, Problem
-from bot.nlu.semantic import VECTORS_FILE, ModelUnavailable
+from bot.nlu.semantic import ModelUnavailable
+from bot.settings import ConfigError, Settings, load_settings
+from bot.store.base import StoreUnavailable
+
+if TYPE_CHECKING:
+    from bot.runtime import EngineHolder
 
 
 class UsageError(Exception):
     """A one-line message for the user; exit code 2."""
 
 
-def _content_root(args: argparse.Namespace) -> Path:
-    root = Path(args.content) if args.content else default_root()
+def _content_root(args: argparse.Namespace, settings: Settings) -> Path:
+    from bot.app import content_root
+
+    root = content_root(settings.core, args.content)
     if not (root / "intents").is_dir():
-        raise UsageError(f"--content {root}: no intents/ folder there")
+        if args.content:
+            raise UsageError(f"--content {root}: no intents/ folder there")
+        if settings.core.content:
+            raise UsageError(f"ROLEBOT_CONTENT={root}: no intents/ folder there")
+        raise UsageError(
+            "no content here: run rolebot in the folder holding intents/, or set "
+            "ROLEBOT_CONTENT or --content DIR"
+        )
     return root
 
 
@@ -38,42 +49,34 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
-def _engine(args: argparse.Namespace, memory: bool = False) -> Any:
-    from bot.dialogue.engine import EngineSettings
-    from bot.runtime import build_engine
-    from bot.store.memory import MemoryStore
-    from bot.store.sqlite import SqliteStore, default_db_path
+async def _engine(
+    args: argparse.Namespace, settings: Settings, memory: bool = False
+) -> EngineHolder:
+    """The engines over the configured store (a throwaway one with `memory`), built by the
+    composition root; the caller closes `engines.store`."""
+    from bot.app import open_engine
 
-    store = MemoryStore() if memory else asyncio.run(SqliteStore.open(default_db_path()))
-    return build_engine(store, _content_root(args), EngineSettings())
+    return await open_engine(settings, _content_root(args, settings), memory)
 
 
-def _matcher(args: argparse.Namespace, content: Any) -> Any:
-    """The lexical matcher with the sentence model's opinion (`--lexical`: the matcher alone)."""
-    from bot.nlu.fusion import build_understanding
+def _matcher(args: argparse.Namespace, settings: Settings, content: Any) -> Any:
+    """The matcher the bot serves with (`--lexical`: the lexical matcher alone, no model)."""
     from bot.nlu.matcher import Matcher
+    from bot.runtime import build_matcher
 
-    lexical = Matcher(content.intents, content.domain_terms)
     if getattr(args, "lexical", False):
-        return lexical
-    out_of_scope = [e.text for e in content.out_of_scope]
-    return build_understanding(
-        lexical,
-        content.intents,
-        out_of_scope,
-        cache=_content_root(args) / VECTORS_FILE,
-        other_roles=content.other_roles,
-    )
+        return Matcher(content.intents, content.domain_terms)
+    return build_matcher(content, _content_root(args, settings), settings.nlu)
 
 
 # -- subcommands ------------------------------------------------------------------------------
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.validate import check_quotes, lint, validate_content
     from bot.rolefit.definition import load_rolefit, verify_quotes
 
-    root = _content_root(args)
+    root = _content_root(args, settings)
     content, problems = validate_content(root)
     rolefit, rf_problems = load_rolefit(
         root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
@@ -104,24 +107,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.dialogue.state import ConversationKey
     from bot.dialogue.turn import Turn
     from bot.terminal import render
 
-    engine = _engine(args, memory=True)
-    reply = asyncio.run(engine.handle(Turn(ConversationKey("local", "ask", "you"), args.text)))
-    print(render(reply))
+    async def answer() -> Any:
+        engine = (await _engine(args, settings, memory=True)).current
+        return await engine.handle(Turn(ConversationKey("local", "ask", "you"), args.text))
+
+    print(render(asyncio.run(answer())))
     return 0
 
 
-def cmd_match(args: argparse.Namespace) -> int:
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.validate import validate_content
 
-    content, problems = validate_content(_content_root(args))
+    content, problems = validate_content(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    matcher = _matcher(args, content)
+    matcher = _matcher(args, settings, content)
     lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in lines:
         m = matcher.match(text)
@@ -140,25 +145,27 @@ def cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal import chat
 
-    engine = _engine(args)
-    try:
-        return asyncio.run(chat(engine))
-    finally:
-        asyncio.run(engine.store.close())
+    async def converse() -> int:
+        engines = await _engine(args, settings)
+        try:
+            return await chat(engines.current)
+        finally:
+            await engines.store.close()
+
+    return asyncio.run(converse())
 
 
-def cmd_assess(args: argparse.Namespace) -> int:
+def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     if not args.answer:
         from bot.dialogue.state import ConversationKey
         from bot.dialogue.turn import Action, Turn
         from bot.terminal import chat, render
 
-        engine = _engine(args, memory=True)
-
         async def guided() -> int:
+            engine = (await _engine(args, settings, memory=True)).current
             first = await engine.handle(
                 Turn(ConversationKey("local", "terminal", "you"), action=Action("flow_start"))
             )
@@ -167,11 +174,17 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
         return asyncio.run(guided())
     from bot.rolefit.assess_cli import run_assess
+    from bot.rolefit.definition import load_rolefit
 
-    return run_assess(args.answer, args.json, sys.stdout)
+    root = _content_root(args, settings)
+    sources = root / "responses" / "sources.yml"
+    rolefit, problems = load_rolefit(root / "assessment" / "rolefit.yml", sources)
+    if rolefit is None:
+        raise ContentError(problems)
+    return run_assess(args.answer, args.json, sys.stdout, rolefit=rolefit, sources_file=sources)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.validate import validate_content
     from bot.evaluation import EvalFileError, evaluate, format_report, load_items
 
@@ -179,18 +192,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         items = load_items(Path(args.file))
     except EvalFileError as exc:
         raise UsageError(str(exc)) from exc
-    content, problems = validate_content(_content_root(args))
+    content, problems = validate_content(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    report = evaluate(_matcher(args, content), items, strict=args.strict)
+    report = evaluate(_matcher(args, settings, content), items, strict=args.strict)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
     return 0
 
 
-def cmd_content(args: argparse.Namespace) -> int:
+def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.validate import validate_content
 
-    content, problems = validate_content(_content_root(args))
+    content, problems = validate_content(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     model = {
@@ -228,12 +241,6 @@ def cmd_content(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from bot.bench import run_bench
-
-    return run_bench(_content_root(args), quick=args.quick)
-
-
 def _since(args: argparse.Namespace) -> float:
     from bot.curation import parse_duration
 
@@ -243,46 +250,17 @@ def _since(args: argparse.Namespace) -> float:
         raise UsageError(str(exc)) from exc
 
 
-async def _open_log_store() -> Any:
-    """The store the bot writes to: Redis when ROLEBOT_REDIS_URL is set, else SQLite at
-    ROLEBOT_DB. A missing SQLite file is a usage error, not a new empty database."""
-    from bot.store.base import StoreUnavailable
+async def _read_log(
+    settings: Settings, since_s: float, votes: bool = True
+) -> tuple[list[Any], list[Any], float]:
+    """Questions (and feedback) of the last `since_s` seconds, after purging past retention,
+    from the store the bot writes to (a missing SQLite file is an error, not a new database)."""
+    from bot.app import open_store
 
-    url = os.environ.get("ROLEBOT_REDIS_URL", "").strip()
-    try:
-        if url:
-            try:
-                from bot.store.redis import RedisStore
-            except ImportError as exc:
-                raise UsageError(
-                    "ROLEBOT_REDIS_URL is set but the redis package is not "
-                    "installed (pip install 'rolebot[redis]')"
-                ) from exc
-            return await RedisStore.open(url)
-        from bot.store.sqlite import SqliteStore, default_db_path
-
-        path = default_db_path()
-        if not path.is_file():
-            raise UsageError(f"no question log at {path} (set ROLEBOT_DB to the bot's database)")
-        return await SqliteStore.open(path)
-    except StoreUnavailable as exc:
-        raise UsageError(str(exc)) from exc
-    except ValueError as exc:  # ROLEBOT_RETENTION_DAYS
-        raise UsageError(str(exc)) from exc
-
-
-async def _read_log(since_s: float, votes: bool = True) -> tuple[list[Any], list[Any], float]:
-    """Questions (and feedback) of the last `since_s` seconds, after purging past retention."""
-    from bot.store.retention import retention_s
-
-    try:
-        keep_s = retention_s()
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    store = await _open_log_store()
+    store = await open_store(settings.core, must_exist=True)
     now = time.time()
     try:
-        await store.purge_before(now - keep_s)
+        await store.purge_before(now - settings.core.retention_s)
         questions = await store.questions_since(now - since_s)
         feedback = await store.feedback_since(now - since_s) if votes else []
     finally:
@@ -290,27 +268,27 @@ async def _read_log(since_s: float, votes: bool = True) -> tuple[list[Any], list
     return questions, feedback, now
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.curation import build_report, format_report, report_json
 
     since_s = _since(args)
-    questions, feedback, now = asyncio.run(_read_log(since_s))
+    questions, feedback, now = asyncio.run(_read_log(settings, since_s))
     report = build_report(questions, feedback, now - since_s, now)
     print(report_json(report) if args.json else format_report(report))
     return 0
 
 
-def cmd_suggest(args: argparse.Namespace) -> int:
+def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.validate import validate_content
     from bot.curation import CannotEdit, apply_edits, diff, plan_edits, suggest
     from bot.nlu.matcher import Matcher
 
     since_s = _since(args)
-    root = _content_root(args)
+    root = _content_root(args, settings)
     content, problems = validate_content(root)
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    questions, _, _ = asyncio.run(_read_log(since_s, votes=False))
+    questions, _, _ = asyncio.run(_read_log(settings, since_s, votes=False))
     suggestions, skipped = suggest(
         questions, content, Matcher(content.intents, content.domain_terms)
     )
@@ -396,10 +374,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_content)
 
-    p = sub.add_parser("bench", help="print matcher speed figures")
-    p.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
-    p.set_defaults(func=cmd_bench)
-
     p = sub.add_parser("report", help="what people asked: volume, outcomes, gaps, feedback")
     p.add_argument(
         "--since", default="7d", metavar="DURATION", help="e.g. 24h, 7d, 30d (default 7d)"
@@ -429,12 +403,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        apply_dotenv()
-        return int(args.func(args))
+        # the one place settings are read; `serve` (marked `slack`) needs the Slack part too
+        settings = load_settings(
+            slack=getattr(args, "slack", False), mode=getattr(args, "mode", None)
+        )
+        return int(args.func(args, settings))
     except ModelUnavailable as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
         return 2
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, StoreUnavailable) as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:

@@ -1,9 +1,10 @@
-"""Assembling a ready engine from files: content, matcher, assessment and store.
+"""Assembling a ready engine from files: content, matcher, assessment, over a given store.
 
-The CLI and the Slack server both start here, so they refuse invalid content the same way
-(`ContentError` carrying every `file:line: message`). `EngineHolder` is how a running server
-changes content without a restart: it builds a whole new engine from the files and swaps the
-reference, or keeps the old engine when the new content is invalid.
+bot/app.py (the composition root) builds engines through here, so every command refuses
+invalid content the same way (`ContentError` carrying every `file:line: message`).
+`EngineHolder` is how a running server changes content without a restart: it builds a whole new
+engine from the files and swaps the reference, or keeps the old engine when the new content is
+invalid.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
 from bot.content.model import Content
@@ -23,7 +25,10 @@ from bot.nlu.matcher import Matcher
 from bot.nlu.semantic import VECTORS_FILE, ModelUnavailable
 from bot.rolefit.definition import RoleFit, load_rolefit
 from bot.rolefit.flow import FlowRunner
-from bot.store.base import Store
+from bot.store.base import Store, StoreErrors
+
+if TYPE_CHECKING:
+    from bot.settings import NluSettings
 
 logger = logging.getLogger("bot.runtime")
 
@@ -41,37 +46,59 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
     return content, rolefit, problems
 
 
-def build_engine(
-    store: Store,
-    root: Path | None = None,
-    settings: EngineSettings = EngineSettings(),
+def build_matcher(
+    content: Content,
+    root: Path,
+    nlu: NluSettings | None = None,
     model_required: bool = True,
-) -> Engine:
-    """`model_required`: at start-up a model that cannot be verified or loaded is an error to
-    fix (ModelUnavailable); on reload the running bot carries on with the lexical matcher."""
-    content, rolefit, _ = load_checked(root)
+) -> Matcher | Understanding:
+    """The lexical matcher with the sentence model's opinion (nlu/fusion.py), per `nlu`.
+
+    `model_required`: at start-up a model that cannot be verified or loaded is an error to fix
+    (ModelUnavailable, exit 2); on a reload the running bot carries on with the lexical matcher
+    and says so (`Understanding.status`, /readyz, a metric, one log line)."""
     lexical = Matcher(content.intents, content.domain_terms)
+    semantic = nlu.semantic if nlu is not None else True
+    cache = (nlu.vectors if nlu is not None else None) or root / VECTORS_FILE
     out_of_scope = [e.text for e in content.out_of_scope]
     try:
-        matcher: Matcher | Understanding = build_understanding(
+        return build_understanding(
             lexical,
             content.intents,
             out_of_scope,
-            semantic=settings.semantic,
-            cache=settings.vector_cache or (root or default_root()) / VECTORS_FILE,
+            semantic=semantic,
+            cache=cache,
             other_roles=content.other_roles,
         )
     except ModelUnavailable as exc:
         if model_required:
             raise
         logger.error("sentence model unavailable, answering with the lexical matcher: %s", exc)
-        matcher = Understanding(
+        return Understanding(
             lexical, None, status=f"lexical only: {exc}", other_roles=content.other_roles
         )
+
+
+def build_engine(
+    store: Store,
+    root: Path | None = None,
+    settings: EngineSettings | None = None,
+    nlu: NluSettings | None = None,
+    store_errors: StoreErrors | None = None,
+    model_required: bool = True,
+) -> Engine:
+    """An engine over `store` for the content at `root`; `store_errors` is shared with the
+    engine it replaces on a reload, so the counts carry on. `model_required`: see build_matcher."""
+    settings = settings or EngineSettings()
+    root = root or default_root()
+    content, rolefit, _ = load_checked(root)
+    matcher = build_matcher(content, root, nlu, model_required)
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
     flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)
-    return Engine(content, matcher, store, flows, settings)
+    return Engine(
+        content, matcher, store, store, flows, settings, store_errors=store_errors or StoreErrors()
+    )
 
 
 @dataclass(frozen=True)
@@ -87,17 +114,29 @@ class EngineHolder:
     """The engine every request reads at the moment it starts, swapped whole on reload.
 
     Swapping one reference (never mutating the engine in place) means a request already running
-    finishes with the content it started with. The new engine shares the store, so
-    conversations and assessments in progress carry on across a reload.
+    finishes with the content it started with. The new engine shares the store (held whole
+    here: the adapters take their parts from it) and the store error counts, so conversations
+    and assessments in progress carry on across a reload.
     """
 
     def __init__(
-        self, engine: Engine, root: Path | None = None, settings: EngineSettings | None = None
+        self,
+        engine: Engine,
+        store: Store,
+        root: Path | None = None,
+        settings: EngineSettings | None = None,
+        nlu: NluSettings | None = None,
     ) -> None:
         self._engine = engine
+        self.store = store
         self.root = root or default_root()
         self.settings = settings or engine.settings
+        self.nlu = nlu
         self._lock = asyncio.Lock()
+
+    @property
+    def store_errors(self) -> StoreErrors:
+        return self._engine.store_errors
 
     @property
     def current(self) -> Engine:
@@ -106,11 +145,16 @@ class EngineHolder:
     async def reload(self) -> Reloaded:
         """Read the content files again; on any error keep serving what was loaded."""
         async with self._lock:  # two reloads at once would race to swap
-            store = self._engine.store
             try:
                 # loading and indexing take ~0.2 s: off the event loop, so acks stay fast
                 engine = await asyncio.to_thread(
-                    build_engine, store, self.root, self.settings, False
+                    build_engine,
+                    self.store,
+                    self.root,
+                    self.settings,
+                    self.nlu,
+                    self.store_errors,
+                    False,  # a model that breaks on reload leaves the lexical matcher serving
                 )
             except ContentError as exc:
                 errors = tuple(p for p in exc.problems if p.level == "error")

@@ -12,7 +12,7 @@ from bot.content.load import default_root
 from bot.content.model import Content
 from bot.content.validate import validate_content
 from bot.nlu.matcher import Matcher
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 REPO = default_root()
 SHARED = REPO.parent / "shared"

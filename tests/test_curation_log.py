@@ -14,7 +14,7 @@ import pytest
 
 from bot.curation import build_report
 from bot.dialogue.engine import Engine, EngineSettings
-from bot.dialogue.questionlog import DEFAULT_SALT, salt_from_env, user_hash
+from bot.dialogue.questionlog import DEFAULT_SALT, user_hash
 from bot.dialogue.replies import Answer, Clarify, Fallback
 from bot.dialogue.state import ConversationKey
 from bot.dialogue.turn import Action, Turn
@@ -89,8 +89,13 @@ async def test_clicks_picked_suggestions_and_empty_text_are_not_logged(
 
 
 async def test_the_salt_comes_from_the_environment_and_changes_every_hash() -> None:
-    assert salt_from_env({}) == DEFAULT_SALT
-    assert salt_from_env({"ROLEBOT_HASH_SALT": " s3cret "}) == "s3cret"
+    from bot.settings import load_settings
+
+    def salt(environ: dict[str, str]) -> str:
+        return load_settings(environ=environ, dotenv=None).core.hash_salt.get_secret_value()
+
+    assert salt({}) == DEFAULT_SALT
+    assert salt({"ROLEBOT_HASH_SALT": " s3cret "}) == "s3cret"
     assert user_hash("T1", "U1", "a") != user_hash("T1", "U1", "b")
     assert user_hash("T1", "2U", "a") != user_hash("T12", "U", "a")
 
@@ -138,6 +143,16 @@ async def test_a_store_that_cannot_log_still_answers(error: Exception) -> None:
     assert isinstance(reply, Answer) and reply.response.id == "cto_role"
 
 
+async def test_a_question_the_store_could_not_log_is_logged_and_counted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    engine = build_engine(BrokenLog(StoreUnavailable("redis down")))
+    with caplog.at_level("WARNING", logger="bot.store"):
+        await engine.handle(Turn(ALICE, "what does a cto do"))
+    assert engine.store_errors.counts == {"log_question": 1}
+    assert "log_question" in caplog.text and "redis down" in caplog.text
+
+
 # -- which kind of conversation: places.py sets Turn.surface ------------------------------------
 
 
@@ -174,7 +189,7 @@ def test_a_slash_command_and_the_dm_have_their_own_surfaces() -> None:
 @pytest.fixture
 async def wire(tmp_path: Path) -> AsyncIterator[Any]:
     from tests.slack.conftest import RunningBot, SlackSender, make_settings
-    from tests.slack.standin import SlackStandIn
+    from tests.support.standin import SlackStandIn
 
     standin = SlackStandIn()
     await standin.start()
@@ -194,7 +209,7 @@ async def test_questions_from_slack_are_logged_with_where_they_were_asked(wire: 
     assert (await slack.command("/ask", "what does a coo do")).status == 200
     await standin.wait_for("chat.postMessage", count=2)
     await standin.wait_for("response_url")
-    entries = await bot.engine.store.questions_since(0)
+    entries = await bot.store.questions_since(0)
     seen = {(q.surface, q.question, q.outcome) for q in entries}
     assert seen == {
         ("channel", "what does a cio do", "answer"),

@@ -29,6 +29,12 @@ async def engine_on(path: Path, clock: Clock) -> Engine:
     return engine
 
 
+async def close(engine: Engine) -> None:
+    """The SQLite file behind both of the engine's ports."""
+    assert isinstance(engine.conversations, SqliteStore)
+    await engine.conversations.close()
+
+
 async def say(engine: Engine, key: ConversationKey, text: str = "", action: Action | None = None):  # type: ignore[no-untyped-def]
     return await engine.handle(Turn(key, text, action))
 
@@ -40,7 +46,7 @@ async def test_an_assessment_survives_a_restart(tmp_path: Path) -> None:
     assert isinstance(reply, FlowQuestion) and reply.question.id == "tech_role"
     reply = await say(first, ANA, "1")
     assert isinstance(reply, FlowQuestion) and reply.number == 2
-    await first.store.close()
+    await close(first)
 
     second = await engine_on(tmp_path / "bot.db", clock)  # a new process on the same file
     reply = await say(second, ANA, "small")
@@ -51,7 +57,7 @@ async def test_an_assessment_survives_a_restart(tmp_path: Path) -> None:
         )
     assert isinstance(reply, FlowResult) and reply.recommendation.kind == "cto"
     assert (await second.last_result("T1", "U_ANA")) is not None
-    await second.store.close()
+    await close(second)
 
 
 async def test_two_people_assessing_in_one_thread_never_mix(tmp_path: Path) -> None:
@@ -64,7 +70,7 @@ async def test_two_people_assessing_in_one_thread_never_mix(tmp_path: Path) -> N
     assert dict((q.id, v) for q, v in reply.answered) == {"tech_role": "mixed"}
     reply = await say(engine, ANA, "why?")
     assert isinstance(reply, Notice) and reply.kind == "why"
-    await engine.store.close()
+    await close(engine)
 
 
 async def test_an_abandoned_assessment_expires_with_a_clear_message(tmp_path: Path) -> None:
@@ -79,7 +85,7 @@ async def test_an_abandoned_assessment_expires_with_a_clear_message(tmp_path: Pa
     assert "expired" in reply.text
     reply = await say(engine, ANA, "what does a cto do")
     assert isinstance(reply, Answer) and reply.response.id == "cto_role"
-    await engine.store.close()
+    await close(engine)
 
 
 async def test_a_did_you_mean_choice_is_picked_by_number(tmp_path: Path) -> None:
@@ -88,14 +94,14 @@ async def test_a_did_you_mean_choice_is_picked_by_number(tmp_path: Path) -> None
     assert isinstance(reply, Clarify) and len(reply.suggestions) >= 2
     picked = await say(engine, ANA, "2")
     assert isinstance(picked, Answer) and picked.response.id == reply.suggestions[1].intent
-    await engine.store.close()
+    await close(engine)
 
 
 async def test_out_of_scope_falls_back_with_topics(tmp_path: Path) -> None:
     engine = await engine_on(tmp_path / "bot.db", Clock())
     reply = await say(engine, ANA, "what does a CMO do")
     assert isinstance(reply, Fallback) and reply.topics
-    await engine.store.close()
+    await close(engine)
 
 
 async def test_which_role_offers_the_assessment(tmp_path: Path) -> None:
@@ -105,4 +111,4 @@ async def test_which_role_offers_the_assessment(tmp_path: Path) -> None:
     )
     assert isinstance(reply, Answer) and reply.response.id == "which_role_do_we_need"
     assert reply.offer_assessment
-    await engine.store.close()
+    await close(engine)

@@ -1,6 +1,6 @@
 """Hostile text never crashes the matcher, and always yields a well-formed decision.
 
-Speed on such input is a benchmark figure (`rolebot bench` prints the 40,000-character case),
+Speed on such input is a benchmark figure (`make bench` prints the 40,000-character case),
 not a timed assertion here; what is pinned is that the work is bounded: input is cut first.
 """
 

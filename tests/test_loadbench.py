@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.loadbench import Tally, _percentile, report, run
+from benchmarks.loadbench import Tally, _percentile, report, run
 
 
 def test_a_tiny_run_acks_everything_on_both_targets_and_our_replies_arrive() -> None:

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from bot.settings import ConfigError, load_settings
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.memory import MemoryStore
-from bot.store.retention import PURGE_EVERY_S, retention_s
+from bot.store.retention import PURGE_EVERY_S
 from bot.store.sqlite import SqliteStore
 from tests.stores import FakeClock, close_redis, open_redis
 
@@ -185,12 +186,16 @@ async def test_redis_trims_the_streams_by_time(tmp_path: Path) -> None:
         await close_redis(store)
 
 
+def retention_s(environ: dict[str, str]) -> float:
+    return load_settings(environ=environ, dotenv=None).core.retention_s
+
+
 def test_retention_days_come_from_the_environment() -> None:
     assert retention_s({}) == 90 * DAY
     assert retention_s({"ROLEBOT_RETENTION_DAYS": "7"}) == 7 * DAY
     assert retention_s({"ROLEBOT_RETENTION_DAYS": "0.5"}) == DAY / 2
     for bad in ("0", "-3", "ninety", "inf", "nan"):
-        with pytest.raises(ValueError, match="ROLEBOT_RETENTION_DAYS"):
+        with pytest.raises(ConfigError, match="^ROLEBOT_RETENTION_DAYS"):
             retention_s({"ROLEBOT_RETENTION_DAYS": bad})
 
 

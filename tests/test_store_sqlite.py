@@ -15,8 +15,9 @@ from bot.dialogue.replies import FlowQuestion
 from bot.dialogue.state import ConversationKey, ConversationState, FlowState
 from bot.rolefit.definition import default_rolefit_path, load_rolefit
 from bot.rolefit.flow import FlowRunner
+from bot.settings import load_settings
 from bot.store.base import Feedback, Store, StoreUnavailable
-from bot.store.sqlite import EXPIRED_PURGE_EVERY_S, SqliteStore, default_db_path
+from bot.store.sqlite import EXPIRED_PURGE_EVERY_S, SqliteStore
 from tests.stores import FakeClock
 
 ALICE = ConversationKey("T1", "C1:1700000000.000100", "alice")
@@ -165,6 +166,6 @@ def test_the_database_path_comes_from_rolebot_db(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("ROLEBOT_DB", str(tmp_path / "x.db"))
-    assert default_db_path() == tmp_path / "x.db"
+    assert load_settings(dotenv=None).core.db_path == tmp_path / "x.db"
     monkeypatch.delenv("ROLEBOT_DB")
-    assert default_db_path() == Path("data") / "rolebot.db"
+    assert load_settings(dotenv=None).core.db_path == Path("data") / "rolebot.db"

@@ -37,7 +37,10 @@ def resolved(match: Match, intent: str) -> bool:
     ("question", "intent"),
     [
         ("is having two tech chiefs wasteful", "need_both"),
-        ("explain the chief technology officer job in simple words, i am not technical", "cto_role"),
+        (
+            "explain the chief technology officer job in simple words, i am not technical",
+            "cto_role",
+        ),
         ("who picks the companies we buy our software from", "vendor_management"),
     ],
 )
@@ -75,7 +78,9 @@ def test_a_misspelt_long_word_still_finds_its_topic(
     assert resolved(understanding.match(question), intent)
 
 
-@pytest.mark.parametrize("question", ["who is our CTO", "who's the cio at acme", "who is the new CIO"])
+@pytest.mark.parametrize(
+    "question", ["who is our CTO", "who's the cio at acme", "who is the new CIO"]
+)
 def test_a_question_about_who_holds_a_role_still_falls_back(
     understanding: Understanding, question: str
 ) -> None:
@@ -185,7 +190,7 @@ def test_example_vectors_are_computed_once_and_reused_from_the_cache(
 
     cache = tmp_path / "vectors.npz"
     intents = shipped.intents[:2]
-    fresh = ["a question nobody cached before %d" % n for n in range(3)]
+    fresh = [f"a question nobody cached before {n}" for n in range(3)]
     SemanticIndex(Counting(), intents, fresh, cache)
     first = Counting.encoded
     assert first >= 3 and cache.is_file()

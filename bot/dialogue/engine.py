@@ -3,11 +3,12 @@
 Both adapters (Slack and the terminal) call `Engine.handle` and render what it returns; they
 hold no matching or flow logic. The engine owns: which reply a text or click gets, the "did
 you mean" memory, and starting/continuing/ending the role-fit flow. State goes through the
-Store protocol, so it survives restarts and is shared by replicas when the store is Redis.
+store's `Conversations` port, so it survives restarts and is shared by replicas (Redis).
 
 Every text question it matches goes to the store's question log (questionlog.py says what is
 kept and how feedback links to it). Logging is best effort: a store that fails to log never
-costs the person their answer.
+costs the person their answer. Nor does a store that is down: the engine answers without
+memory, and every such failure is logged and counted in `StoreErrors`, never swallowed.
 """
 
 from __future__ import annotations
@@ -17,17 +18,22 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from bot.content.model import Content
-from bot.dialogue.questionlog import entry_for, question_id, salt_from_env, user_hash
+from bot.dialogue.questionlog import DEFAULT_SALT, entry_for, question_id, user_hash
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.dialogue.turn import Action, Turn
 from bot.nlu.fusion import Understanding
 from bot.nlu.matcher import Match, Matcher
 from bot.rolefit.flow import FlowRunner
-from bot.store.base import Feedback, Store, StoreUnavailable
+from bot.store.base import (
+    Conversations,
+    Feedback,
+    QuestionLog,
+    StoreErrors,
+    StoreUnavailable,
+)
 
 ASSESSMENT_INTENT = "role_fit_start"
 OFFERS_ASSESSMENT = frozenset({"which_role_do_we_need", ASSESSMENT_INTENT})
@@ -47,12 +53,8 @@ logger = logging.getLogger("bot.dialogue")
 @dataclass(frozen=True)
 class EngineSettings:
     flow_ttl_s: float = 24 * 3600
-    # salts the user hash in the question log; ROLEBOT_HASH_SALT unless given
-    hash_salt: str = field(default_factory=salt_from_env, repr=False)
-    # the sentence model as a second opinion (nlu/fusion.py); off: the lexical matcher alone
-    semantic: bool = True
-    # where example vectors are kept between runs (None: vectors.npz in the content root)
-    vector_cache: Path | None = None
+    # salts the user hash in the question log (ROLEBOT_HASH_SALT, given by the composition root)
+    hash_salt: str = field(default=DEFAULT_SALT, repr=False)
 
 
 class Engine:
@@ -60,16 +62,20 @@ class Engine:
         self,
         content: Content,
         matcher: Matcher | Understanding,
-        store: Store,
+        conversations: Conversations,
+        log: QuestionLog,
         flows: FlowRunner | None = None,
-        settings: EngineSettings = EngineSettings(),
+        settings: EngineSettings | None = None,
         clock: Callable[[], float] = time.time,
+        store_errors: StoreErrors | None = None,
     ) -> None:
         self.content = content
         self.matcher = matcher
-        self.store = store
+        self.conversations = conversations
+        self.log = log
+        self.store_errors = store_errors or StoreErrors()
         self.flows = flows
-        self.settings = settings
+        self.settings = settings or EngineSettings()
         self.clock = clock
         self._titles = {r.id: r.title for r in content.responses}
         self._sources = {s.id: s for s in content.sources}
@@ -78,15 +84,17 @@ class Engine:
 
     async def handle(self, turn: Turn) -> Reply:
         try:
-            state = await self.store.get_conversation(turn.key) or ConversationState()
-        except StoreUnavailable:
+            state = await self.conversations.get_conversation(turn.key) or ConversationState()
+        except StoreUnavailable as exc:
+            self.store_errors.record("get_conversation", exc)
             return await self._stateless(turn)
         reply, state = await self._dispatch(turn, state)
         state.updated_at = self.clock()
         try:
-            await self.store.put_conversation(turn.key, state, CONVERSATION_TTL_S)
-        except StoreUnavailable:
-            pass  # the reply still goes out; only the follow-up memory is lost
+            await self.conversations.put_conversation(turn.key, state, CONVERSATION_TTL_S)
+        except StoreUnavailable as exc:
+            # the reply still goes out; only the follow-up memory is lost
+            self.store_errors.record("put_conversation", exc)
         return reply
 
     async def feedback(
@@ -96,12 +104,12 @@ class Engine:
         hashed = user_hash(key.team, key.user, self.settings.hash_salt)
         normalized = self.matcher.normalized(question) if question.strip() else ""
         linked = question_id(key.team, hashed, normalized) if normalized else ""
-        await self.store.record_feedback(
+        await self.log.record_feedback(
             Feedback(key.team, hashed, intent, question, helpful, self.clock(), reason, linked)
         )
 
     async def last_result(self, team: str, user: str) -> dict[str, object] | None:
-        raw = await self.store.get_last_result(team, user)
+        raw = await self.conversations.get_last_result(team, user)
         return json.loads(raw) if raw else None
 
     async def assess(self, key: ConversationKey, answers: Mapping[str, str]) -> FlowResult:
@@ -240,9 +248,9 @@ class Engine:
             return
         entry = entry_for(turn.key, turn.surface, match, now, self.settings.hash_salt)
         try:
-            await self.store.log_question(entry)
-        except StoreUnavailable:
-            pass  # the answer matters more than its log line
+            await self.log.log_question(entry)
+        except StoreUnavailable as exc:  # the answer matters more than its log line
+            self.store_errors.record("log_question", exc)
         except Exception:  # a bug in logging must not cost anyone their answer
             logger.exception("could not log a question")
 
@@ -250,9 +258,9 @@ class Engine:
         if isinstance(reply, FlowResult):
             payload = {"recommendation": asdict(reply.recommendation), "at": self.clock()}
             try:
-                await self.store.put_last_result(key.team, key.user, json.dumps(payload))
-            except StoreUnavailable:
-                pass
+                await self.conversations.put_last_result(key.team, key.user, json.dumps(payload))
+            except StoreUnavailable as exc:  # the result is shown; only the App Home loses it
+                self.store_errors.record("put_last_result", exc)
 
     async def _stateless(self, turn: Turn) -> Reply:
         """The store is down: answers still work, anything needing memory says so."""

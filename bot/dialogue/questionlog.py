@@ -1,7 +1,7 @@
 """What the engine writes to the question log, and how feedback finds the question it is about.
 
 Privacy: a log entry never holds the raw Slack user id, only sha256(salt, team, user), with the
-salt per install (ROLEBOT_HASH_SALT). The hash still groups one person's questions (so a report
+salt per install (ROLEBOT_HASH_SALT, read by bot/settings.py and passed in). The hash still groups one person's questions (so a report
 can tell ten people asking from one person asking ten times) but cannot be joined with Slack's
 user list without the salt.
 
@@ -16,23 +16,14 @@ later ask, which is the answer they saw. No lookup at click time, no state, work
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Mapping
 
 from bot.dialogue.state import ConversationKey
 from bot.nlu.matcher import Match
 from bot.store.base import LoggedQuestion
 
-SALT_VARIABLE = "ROLEBOT_HASH_SALT"
-# Used when no salt is set, so a laptop or a test works out of the box; a deployment sets its own
-# so its hashes cannot be recomputed by someone who only has this source code.
+# Used when no salt is given, so a laptop or a test works out of the box; a deployment sets its
+# own (ROLEBOT_HASH_SALT) so its hashes cannot be recomputed by someone with only this source.
 DEFAULT_SALT = "rolebot-question-log-v1"
-
-
-def salt_from_env(environ: Mapping[str, str] | None = None) -> str:
-    return (os.environ if environ is None else environ).get(
-        SALT_VARIABLE, ""
-    ).strip() or DEFAULT_SALT
 
 
 def user_hash(team: str, user: str, salt: str) -> str:

@@ -28,9 +28,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import Settings
-from bot.dialogue.engine import Engine
 from bot.runtime import EngineHolder
+from bot.settings import SlackSettings
 from bot.slack.deps import Deps
 from bot.slack.identity import BotIdentity
 from bot.slack.inflight import InFlight, track_listener_work
@@ -41,7 +40,7 @@ from bot.slack.outbox import APOLOGY, Outbox, call
 logger = logging.getLogger("bot.slack")
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
+def build_client(settings: SlackSettings) -> AsyncWebClient:
     """No token here: each request's client gets the bot token from `authorize`."""
     return AsyncWebClient(
         base_url=settings.api_url,
@@ -65,16 +64,16 @@ class SlackApp(AsyncApp):
 
 
 def build_app(
-    settings: Settings,
-    engine: Engine | EngineHolder,
+    settings: SlackSettings,
+    engines: EngineHolder,
     identity: BotIdentity | None = None,
     metrics: Metrics | None = None,
 ) -> SlackApp:
-    """`engine`: a holder knows the content folder to reload from; a plain engine is wrapped
-    in one that reloads the shipped content."""
-    identity = identity or BotIdentity(settings.bot_token)
-    engines = engine if isinstance(engine, EngineHolder) else EngineHolder(engine)
+    """The Bolt app over `engines` (the live engine, the store it runs on, and the content
+    folder to reload from)."""
+    identity = identity or BotIdentity(settings.bot_token.get_secret_value())
     deps = Deps(engines, settings, identity, metrics or Metrics())
+    deps.metrics.count_store_errors(lambda: engines.store_errors.counts)
 
     async def authorize(client: AsyncWebClient) -> AuthorizeResult:
         return await identity.load(client)
@@ -82,7 +81,7 @@ def build_app(
     app = SlackApp(
         deps,
         client=build_client(settings),
-        signing_secret=settings.signing_secret,
+        signing_secret=settings.signing_secret.get_secret_value(),
         authorize=authorize,
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),

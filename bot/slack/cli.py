@@ -3,7 +3,7 @@
 bot/cli.py calls `register(subparsers)`; each subcommand's `func` takes the parsed arguments
 and returns an exit code. A bad setting prints one line naming the variable and exits 2 (no
 traceback), and so does a store that cannot be reached at startup (ROLEBOT_REDIS_URL);
-`preview` needs no Slack and no tokens.
+`preview` needs no Slack and no tokens. What runs is built by the composition root, bot/app.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.settings import Settings
 
 BUILDER_URL = "https://app.slack.com/block-kit-builder#"
 
@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
     )
     serve.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
     _content_option(serve)
-    serve.set_defaults(func=cmd_serve)
+    serve.set_defaults(func=cmd_serve, slack=True)
 
     preview = subparsers.add_parser(
         "preview", help="print the Block Kit JSON of the answer to QUESTION"
@@ -65,36 +65,28 @@ def _content_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _content_root(args: argparse.Namespace) -> Path | None:
-    content = getattr(args, "content", None)
-    return Path(content) if content else None
-
-
 def _bad_content(args: argparse.Namespace) -> str | None:
-    root = _content_root(args)
-    if root is not None and not (root / "intents").is_dir():
-        return f"--content {root}: no intents/ folder there"
+    content = getattr(args, "content", None)
+    if content and not (Path(content) / "intents").is_dir():
+        return f"--content {content}: no intents/ folder there"
     return None
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """`settings` carries its Slack part: bot/cli.py loads it for commands marked `slack`."""
     problem = _bad_content(args)
     if problem:
         print(f"rolebot: {problem}", file=sys.stderr)
         return 2
-    try:
-        settings = load_settings(mode=args.mode)
-    except ConfigError as exc:
-        print(f"rolebot: {exc}", file=sys.stderr)
-        return 2
-    from bot.slack.logs import configure_logging
-
-    configure_logging()
+    from bot.app import content_root, serve_slack
     from bot.slack.identity import TokenRejected
+    from bot.slack.logs import configure_logging
     from bot.store.base import StoreUnavailable
 
+    configure_logging()
+    root = content_root(settings.core, getattr(args, "content", None))
     try:
-        asyncio.run(_serve(settings, args))
+        asyncio.run(serve_slack(settings, root, args.host, args.port))
     except TokenRejected as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
         return 2
@@ -107,59 +99,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.dialogue.engine import EngineSettings
-    from bot.runtime import EngineHolder, build_engine
-    from bot.slack.app import build_app
-    from bot.slack.identity import BotIdentity
-    from bot.slack.server import run_http, run_socket
-
-    store = await open_store(settings)
-    engine_settings = EngineSettings(flow_ttl_s=settings.flow_ttl_s)
-    try:
-        engine = build_engine(store, _content_root(args), engine_settings)
-    except BaseException:
-        await store.close()
-        raise
-    identity = BotIdentity(settings.bot_token)
-    engines = EngineHolder(engine, _content_root(args), engine_settings)
-    app = build_app(settings, engines, identity)
-    if settings.mode == "socket":
-        await run_socket(settings, app, engine, identity)
-    else:
-        await run_http(settings, app, engine, identity, args.host, args.port)
-
-
-async def open_store(settings: Settings) -> Any:
-    """Redis when ROLEBOT_REDIS_URL is set (replicas share it), else the SQLite file.
-
-    Raises StoreUnavailable, naming the redacted URL, when Redis does not answer a ping.
-    """
-    if settings.redis_url:
-        from bot.store.redis import RedisStore
-
-        return await RedisStore.open(settings.redis_url)
-    from bot.store.sqlite import SqliteStore, default_db_path
-
-    return await SqliteStore.open(settings.db_path or default_db_path())
-
-
-def cmd_preview(args: argparse.Namespace) -> int:
+def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import content_root, open_engine
     from bot.dialogue.state import ConversationKey
     from bot.dialogue.turn import Turn
-    from bot.runtime import build_engine
     from bot.slack.blocks import render
-    from bot.store.memory import MemoryStore
 
     problem = _bad_content(args)
     if problem:
         print(f"rolebot: {problem}", file=sys.stderr)
         return 2
-    engine = build_engine(MemoryStore(), _content_root(args))
-    reply = asyncio.run(
-        engine.handle(Turn(ConversationKey("preview", "preview", "preview"), args.question))
-    )
-    print(preview_text(render(reply)["blocks"]))
+    root = content_root(settings.core, getattr(args, "content", None))
+
+    async def answer() -> Any:
+        engine = (await open_engine(settings, root, memory=True)).current
+        return await engine.handle(
+            Turn(ConversationKey("preview", "preview", "preview"), args.question)
+        )
+
+    print(preview_text(render(asyncio.run(answer()))["blocks"]))
     return 0
 
 

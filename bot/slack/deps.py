@@ -11,13 +11,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.runtime import EngineHolder, Reloaded
+from bot.settings import SlackSettings
 from bot.slack.blocks import RenderOptions
 from bot.slack.identity import BotIdentity
 from bot.slack.metrics import Metrics
-from bot.store.base import StoreUnavailable
+from bot.store.base import Deliveries, StoreUnavailable
 
 DEDUPE_TTL_S = 3600
 
@@ -27,13 +27,17 @@ logger = logging.getLogger("bot.slack")
 @dataclass(frozen=True)
 class Deps:
     engines: EngineHolder
-    settings: Settings
+    settings: SlackSettings
     identity: BotIdentity
     metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def engine(self) -> Engine:
         return self.engines.current
+
+    @property
+    def deliveries(self) -> Deliveries:
+        return self.engines.store
 
     async def first_delivery(self, body: dict[str, Any]) -> bool:
         """False for an event we have already handled: Slack retries one when our ack was late
@@ -47,9 +51,10 @@ class Deps:
         if not isinstance(event_id, str) or not event_id:
             return True
         try:
-            first = await self.engine.store.first_delivery(event_id, DEDUPE_TTL_S)
-        except StoreUnavailable:
-            return True  # better a rare double answer than none at all
+            first = await self.deliveries.first_delivery(event_id, DEDUPE_TTL_S)
+        except StoreUnavailable as exc:  # better a rare double answer than none at all
+            self.engines.store_errors.record("first_delivery", exc)
+            return True
         if not first:
             self.metrics.duplicates.inc()
             logger.info("event %s already handled; ignoring the retry", event_id)

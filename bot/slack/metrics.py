@@ -12,9 +12,11 @@ Slack's own method names and error codes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 
 from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply
@@ -77,6 +79,25 @@ def is_flow_start(reply: Reply) -> bool:
         and not reply.answered
         and reply.notice is None
     )
+
+
+class _StoreErrors:
+    """rolebot_store_errors_total, read at scrape time from the core's own count
+    (bot/store/base.py StoreErrors), which must not depend on the metrics client."""
+
+    def __init__(self, counts: Callable[[], Mapping[str, int]]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "rolebot_store_errors",
+            "Store operations that failed (store unreachable) and were carried on without, "
+            "by operation",
+            labels=["operation"],
+        )
+        for operation, count in sorted(self.counts().items()):
+            family.add_metric([operation], count)
+        yield family
 
 
 class Metrics:
@@ -160,6 +181,10 @@ class Metrics:
 
     def slack_api_error(self, method: str, error: str) -> None:
         self.api_errors.labels(method, error).inc()
+
+    def count_store_errors(self, counts: Callable[[], Mapping[str, int]]) -> None:
+        """Export the core's count of store failures it carried on without."""
+        self.registry.register(_StoreErrors(counts))
 
     def reloaded(self, ok: bool) -> None:
         self.reloads.labels("ok" if ok else "refused").inc()

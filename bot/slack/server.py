@@ -30,8 +30,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.config import Settings
-from bot.dialogue.engine import Engine
+from bot.settings import SlackSettings
 from bot.slack.app import SlackApp
 from bot.slack.identity import BotIdentity
 from bot.store.base import StoreUnavailable
@@ -56,16 +55,9 @@ STOPPING_KEY = web.AppKey("stopping", asyncio.Event)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def create_web_app(
-    settings: Settings,
-    app: SlackApp,
-    engine: Engine | None = None,
-    identity: BotIdentity | None = None,
-) -> web.Application:
-    """`engine` is the one `app` was built with; the live one is read from app.deps on each
-    request, so a content reload is seen here too."""
-    if engine is not None and engine is not app.deps.engine:
-        raise ValueError("create_web_app: `engine` is not the engine `app` was built with")
+def create_web_app(app: SlackApp, identity: BotIdentity | None = None) -> web.Application:
+    """The aiohttp app serving `app`. The engine is read from app.deps on each request, so a
+    content reload is seen here too; `identity` is asked at startup when given."""
     web_app = web.Application(middlewares=[_ack_timer(app)])
     web_app[APP_KEY] = app
     web_app[STOPPING_KEY] = asyncio.Event()
@@ -109,7 +101,7 @@ async def release(app: SlackApp, session: aiohttp.ClientSession) -> None:
     the API session and may touch the store, so both close only after the drain."""
     await app.in_flight.drain(REPLIES_GRACE_S)
     await session.close()
-    await app.deps.engine.store.close()
+    await app.deps.engines.store.close()
 
 
 async def warm_up(identity: BotIdentity, app: AsyncApp) -> None:
@@ -184,7 +176,7 @@ async def _readyz(request: web.Request) -> web.Response:
     if not engine.content.intents:
         return _not_ready("no content loaded")
     try:
-        store_ok = await asyncio.wait_for(engine.store.ping(), PING_TIMEOUT_S)
+        store_ok = await asyncio.wait_for(app.deps.engines.store.ping(), PING_TIMEOUT_S)
     except (StoreUnavailable, TimeoutError):
         store_ok = False
     if not store_ok:
@@ -201,12 +193,10 @@ async def _metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": content_type})
 
 
-async def run_http(
-    settings: Settings, app: SlackApp, engine: Engine, identity: BotIdentity, host: str, port: int
-) -> None:
+async def run_http(app: SlackApp, identity: BotIdentity, host: str, port: int) -> None:
     """Serve until SIGINT/SIGTERM; SIGHUP reloads content. The store is closed on the way out."""
     runner = web.AppRunner(
-        create_web_app(settings, app, engine, identity),
+        create_web_app(app, identity),
         shutdown_timeout=REQUESTS_GRACE_S,
         access_log=None,  # one JSON line per turn is logged by converse.py instead
     )
@@ -222,9 +212,7 @@ async def run_http(
         logger.info("stopped in %.1f s", time.monotonic() - started)
 
 
-async def run_socket(
-    settings: Settings, app: SlackApp, engine: Engine, identity: BotIdentity
-) -> None:
+async def run_socket(settings: SlackSettings, app: SlackApp, identity: BotIdentity) -> None:
     """Socket Mode: no public URL; Slack pushes over a WebSocket opened with the xapp token."""
     handler = create_socket_handler(settings, app)
     session = open_api_session(app)
@@ -239,11 +227,11 @@ async def run_socket(
         await release(app, session)
 
 
-def create_socket_handler(settings: Settings, app: SlackApp) -> AsyncSocketModeHandler:
+def create_socket_handler(settings: SlackSettings, app: SlackApp) -> AsyncSocketModeHandler:
     """apps.connections.open goes to settings.api_url (app.client), then to the ws:// it returns."""
     if settings.app_token is None:
         raise ValueError("Socket Mode needs SLACK_APP_TOKEN")  # load_settings prevents this
-    return _AdmittingSocketModeHandler(app, settings.app_token)
+    return _AdmittingSocketModeHandler(app, settings.app_token.get_secret_value())
 
 
 class _AdmittingSocketModeHandler(AsyncSocketModeHandler):

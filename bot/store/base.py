@@ -1,7 +1,9 @@
-"""The store interface: everything the bot persists, behind one small async protocol.
+"""The store's ports: everything the bot persists, behind small async protocols, one per use.
 
-Implementations: memory.py (tests), sqlite.py (the embedded default), redis.py (replicas).
-The core depends only on this protocol, never on a database client.
+Implementations: memory.py (tests), sqlite.py (the embedded default), redis.py (replicas),
+each a whole `Store`. Callers depend only on the part they use (`Conversations` and
+`QuestionLog` for the engine, `Deliveries` for the Slack adapter's dedupe, `QuestionLogReader`
+for curation, `Lifecycle` for readiness and shutdown), never on a database client.
 
 The question log (LoggedQuestion, Feedback) is what curators read with `rolebot report` and
 `rolebot suggest`. It holds no raw Slack user id: only a salted hash (bot/dialogue/questionlog.py),
@@ -10,10 +12,14 @@ and it is purged after the retention period (bot/store/retention.py).
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from bot.dialogue.state import ConversationKey, ConversationState
+
+logger = logging.getLogger("bot.store")
 
 
 @dataclass(frozen=True)
@@ -48,11 +54,33 @@ class LoggedQuestion:
 
 
 class StoreUnavailable(Exception):
-    """The store cannot be reached right now (e.g. Redis down); callers degrade gracefully."""
+    """The store cannot be reached right now (e.g. Redis down); callers degrade gracefully,
+    and record it in `StoreErrors` so that degrading is never silent."""
 
 
-@runtime_checkable  # so a test can check every implementation has every method
-class Store(Protocol):
+class StoreErrors:
+    """Store failures a caller survived, logged and counted by the operation that failed.
+
+    One per running bot, made by the composition root and shared by every engine it builds
+    (a content reload keeps the counts); the Slack adapter exports `counts` as the metric
+    `rolebot_store_errors_total`. Counting here rather than in Prometheus keeps the core free
+    of the metrics client.
+    """
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def record(self, operation: str, error: StoreUnavailable) -> None:
+        self.counts[operation] += 1
+        logger.warning("store unavailable in %s, carrying on without it: %s", operation, error)
+
+
+# -- the ports: each caller depends on the part it uses -------------------------------------
+
+
+class Conversations(Protocol):
+    """Conversation state between turns, and each person's last assessment result (the engine)."""
+
     async def get_conversation(self, key: ConversationKey) -> ConversationState | None: ...
 
     async def put_conversation(
@@ -61,15 +89,31 @@ class Store(Protocol):
 
     async def delete_conversation(self, key: ConversationKey) -> None: ...
 
+    async def put_last_result(self, team: str, user: str, result_json: str) -> None: ...
+
+    async def get_last_result(self, team: str, user: str) -> str | None: ...
+
+
+class Deliveries(Protocol):
+    """Which events were already handled, so a retried one is answered once (the Slack adapter)."""
+
     async def first_delivery(self, event_id: str, ttl_s: int) -> bool:
         """True the first time an event id is seen within ttl_s; False for a retry."""
         ...
 
-    async def record_feedback(self, feedback: Feedback) -> None: ...
+
+class QuestionLog(Protocol):
+    """Written as people ask and vote (the engine): anonymous questions and feedback."""
 
     async def log_question(self, entry: LoggedQuestion) -> None:
         """Append to the question log; purges entries past retention at most once an hour."""
         ...
+
+    async def record_feedback(self, feedback: Feedback) -> None: ...
+
+
+class QuestionLogReader(Protocol):
+    """Read by curators (`rolebot report`, `rolebot suggest`)."""
 
     async def questions_since(self, t: float) -> list[LoggedQuestion]:
         """Logged questions with `at >= t`, oldest first."""
@@ -83,10 +127,16 @@ class Store(Protocol):
         """Delete logged questions and feedback older than t; return how many were deleted."""
         ...
 
-    async def put_last_result(self, team: str, user: str, result_json: str) -> None: ...
 
-    async def get_last_result(self, team: str, user: str) -> str | None: ...
+class Lifecycle(Protocol):
+    """Readiness and shutdown (the server's /readyz and its cleanup)."""
 
     async def ping(self) -> bool: ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable  # so a test can check every implementation has every method
+class Store(Conversations, Deliveries, QuestionLog, QuestionLogReader, Lifecycle, Protocol):
+    """What every implementation provides. Only the composition root (bot/app.py) and the
+    runtime that rebuilds engines hold a whole store; everyone else gets a part."""

@@ -13,16 +13,16 @@ from collections.abc import Callable
 
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion
-from bot.store.retention import PurgeSchedule, retention_s
+from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
 
 
 class MemoryStore:
     def __init__(
         self, clock: Callable[[], float] = time.time, retention: float | None = None
     ) -> None:
-        """`retention` in seconds; None reads ROLEBOT_RETENTION_DAYS."""
+        """`retention`: how long the question log is kept, in seconds (None: 90 days)."""
         self._clock = clock
-        self._retention_s = retention_s() if retention is None else retention
+        self._retention_s = DEFAULT_RETENTION_S if retention is None else retention
         self._purges = PurgeSchedule()
         self._questions: list[LoggedQuestion] = []
         self._conversations: dict[tuple[str, str, str], tuple[str, float]] = {}

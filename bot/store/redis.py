@@ -30,10 +30,10 @@ from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT, FieldT
 
-from bot.config import redact_url
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
-from bot.store.retention import PurgeSchedule, retention_s
+from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
+from bot.store.urls import redact_url
 
 LAST_RESULT_TTL_S = 90 * 24 * 3600
 STREAM_CAP = 100_000
@@ -49,17 +49,18 @@ class RedisStore:
         retention: float | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """`retention` in seconds; None reads ROLEBOT_RETENTION_DAYS now, so a malformed value
-        stops start-up instead of silently disabling the hourly purge."""
+        """`retention`: how long the question log is kept, in seconds (None: 90 days)."""
         self._redis = client
         self._prefix = prefix
         self._failing_until = 0.0  # time.monotonic() before which commands fail at once
-        self._retention_s = retention_s() if retention is None else retention
+        self._retention_s = DEFAULT_RETENTION_S if retention is None else retention
         self._clock = clock
         self._question_purges = PurgeSchedule()
 
     @classmethod
-    async def open(cls, url: str, prefix: str = "rolebot:") -> RedisStore:
+    async def open(
+        cls, url: str, prefix: str = "rolebot:", retention: float | None = None
+    ) -> RedisStore:
         """Connect and ping; raise StoreUnavailable with a clear reason if Redis is not there."""
         client = aioredis.Redis.from_url(
             url,
@@ -69,7 +70,7 @@ class RedisStore:
             # one retry, for a pooled connection Redis closed (a restart); a timeout is not retried
             retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         )
-        store = cls(client, prefix)
+        store = cls(client, prefix, retention)
         if not await store.ping():
             await client.aclose()
             raise StoreUnavailable(f"cannot reach Redis at {redact_url(url)}")

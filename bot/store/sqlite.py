@@ -15,7 +15,6 @@ and feedback's question_id column on open; nothing else about it changes.
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import threading
 import time
@@ -25,7 +24,7 @@ from typing import Any, TypeVar
 
 from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
-from bot.store.retention import PurgeSchedule, retention_s
+from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
 
 T = TypeVar("T")
 EXPIRED_PURGE_EVERY_S = 60.0
@@ -80,11 +79,6 @@ CREATE TABLE IF NOT EXISTS last_results (
 """
 
 
-def default_db_path() -> Path:
-    """ROLEBOT_DB if set, else ./data/rolebot.db (relative to where the bot runs)."""
-    return Path(os.environ.get("ROLEBOT_DB") or Path("data") / "rolebot.db")
-
-
 class SqliteStore:
     def __init__(
         self,
@@ -93,11 +87,11 @@ class SqliteStore:
         retention: float | None = None,
     ) -> None:
         """Open (creating folders, file and schema as needed) and purge the question log past
-        `retention` seconds (None: ROLEBOT_RETENTION_DAYS). Blocking: prefer `open`."""
+        `retention` seconds (None: 90 days). Blocking: prefer `open`."""
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.Lock()
-        self._retention_s = retention_s() if retention is None else retention
+        self._retention_s = DEFAULT_RETENTION_S if retention is None else retention
         self._purges = PurgeSchedule()
         # expired conversations and delivery ids: reads already skip them, so deleting them is
         # housekeeping, done at most once a minute rather than on every write

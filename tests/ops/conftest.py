@@ -22,17 +22,16 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.config import Settings
+from bot.app import build_slack, engine_settings
 from bot.content.load import default_root
-from bot.dialogue.engine import EngineSettings
 from bot.runtime import EngineHolder, build_engine
-from bot.slack.app import SlackApp, build_app
-from bot.slack.identity import BotIdentity
+from bot.settings import Settings
+from bot.slack.app import SlackApp
 from bot.slack.server import create_web_app
 from bot.store.base import Store, StoreUnavailable
 from bot.store.redis import RedisStore
 from tests.slack.conftest import SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 REDIS_URL = os.environ.get("ROLEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 IN_CI = os.environ.get("CI") == "true"
@@ -82,13 +81,12 @@ class Replica:
 
     async def start(self) -> None:
         store = await self.open_store()
-        engine_settings = EngineSettings(flow_ttl_s=self.settings.flow_ttl_s)
-        engine = build_engine(store, self.content, engine_settings)
-        identity = BotIdentity(self.settings.bot_token)
-        self.app = build_app(
-            self.settings, EngineHolder(engine, self.content, engine_settings), identity
+        built = engine_settings(self.settings.core)
+        engine = build_engine(store, self.content, built)
+        self.app, identity = build_slack(
+            self.settings, EngineHolder(engine, store, self.content, built)
         )
-        self._runner = web.AppRunner(create_web_app(self.settings, self.app, engine, identity))
+        self._runner = web.AppRunner(create_web_app(self.app, identity))
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import ENV_VARS, load_settings
-from bot.runtime import build_engine
-from bot.slack.app import build_app
+from bot.app import build_slack
+from bot.runtime import EngineHolder, build_engine
+from bot.settings import ENV_VARS, load_settings
 from bot.slack.server import REPLIES_GRACE_S, REQUESTS_GRACE_S, SHUTDOWN_S, create_web_app
 from bot.store.memory import MemoryStore
 
@@ -68,9 +68,10 @@ def seconds(duration: str | int) -> float:
 def get_routes() -> set[str]:
     """The GET paths the real web app serves, read from its router."""
     env = {"SLACK_BOT_TOKEN": "xoxb-1-2-deploycheck", "SLACK_SIGNING_SECRET": "ab" * 16}
-    settings = load_settings(mode="http", environ=env, dotenv=None)
-    engine = build_engine(MemoryStore())
-    web_app = create_web_app(settings, build_app(settings, engine), engine)
+    settings = load_settings(slack=True, mode="http", environ=env, dotenv=None)
+    store = MemoryStore()
+    app, _ = build_slack(settings, EngineHolder(build_engine(store), store))
+    web_app = create_web_app(app)
     return {
         r.resource.canonical for r in web_app.router.routes() if r.method == "GET" and r.resource
     }
@@ -201,11 +202,8 @@ def variables_set_by_the_deploy_files() -> dict[str, set[str]]:
 
 
 def variables_the_code_reads() -> set[str]:
-    """Settings' ENV_VARS, plus the few a core module reads itself (named as string literals,
-    e.g. the question log's salt)."""
-    literal = re.compile(r'"((?:SLACK|ROLEBOT)_[A-Z0-9_]+)"')
-    found = {n for path in (REPO / "bot").rglob("*.py") for n in literal.findall(path.read_text())}
-    return set(ENV_VARS) | found
+    """Settings' ENV_VARS: bot/settings.py is the only module that reads the environment."""
+    return set(ENV_VARS)
 
 
 def test_every_variable_the_deploy_files_set_is_one_the_code_reads() -> None:
@@ -216,13 +214,21 @@ def test_every_variable_the_deploy_files_set_is_one_the_code_reads() -> None:
     assert variables_set_by_the_deploy_files()["k8s"] <= known  # k8s sets only ours
 
 
-def test_the_settings_loader_reads_only_listed_variables() -> None:
-    """ENV_VARS is what the check above trusts: it must be what the code really reads, in
-    config.py's loader or through a `*_VARIABLE = "NAME"` constant next to its one reader."""
-    read = set(re.findall(r'get\("([A-Z][A-Z0-9_]+)"\)', (REPO / "bot" / "config.py").read_text()))
-    for path in (REPO / "bot").rglob("*.py"):
-        read |= set(re.findall(r'^[A-Z_]*VARIABLE = "([A-Z][A-Z0-9_]+)"', path.read_text(), re.M))
+def test_only_the_settings_module_reads_the_environment() -> None:
+    """ENV_VARS is what the check above trusts: it must be what the code really reads. Every
+    variable is a field of bot/settings.py, and no other module of bot/ reads the environment
+    or names a variable."""
+    settings = (REPO / "bot" / "settings.py").read_text()
+    read = set(re.findall(r'validation_alias="((?:SLACK|ROLEBOT)_[A-Z0-9_]+)"', settings))
     assert read == set(ENV_VARS)
+    by_name = re.compile(r'"((?:SLACK|ROLEBOT)_[A-Z0-9_]+)"')
+    environment = re.compile(r"os\.environ|getenv|load_dotenv|dotenv_values")
+    elsewhere = {
+        str(path.relative_to(REPO)): environment.findall(text) + by_name.findall(text)
+        for path in (REPO / "bot").rglob("*.py")
+        if path.name != "settings.py" and (text := path.read_text())
+    }
+    assert {where: found for where, found in elsewhere.items() if any(found)} == {}
 
 
 def test_the_deploy_guide_names_every_setting() -> None:

@@ -12,13 +12,13 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.config import Settings
+from bot.settings import Settings
 from bot.slack.logs import JsonLines
 from bot.slack.metrics import FLOW_STAGES
 from bot.store.sqlite import SqliteStore
 from tests.ops.conftest import Replica, sender
 from tests.slack.conftest import BOT_TOKEN, SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 

@@ -9,6 +9,7 @@ returns, /readyz says 200 and flows work again, with no restart: redis-py reconn
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from bot.store.redis import RedisStore
 from tests.ops.conftest import DisposableRedis, Replica, sender, wait_until
 from tests.slack.conftest import SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 pytestmark = pytest.mark.redis
 
@@ -61,6 +62,8 @@ async def test_answers_continue_while_redis_is_down_and_flows_recover_when_it_re
     await slack.dm("start the assessment")
     (_, refused) = await standin.wait_for("chat.postMessage", count=2)
     assert "temporarily unavailable" in refused.body["text"]
+    # carried on without the store, and counted: never silent
+    assert store_errors(await bot.get("/metrics"))["get_conversation"] >= 2
 
     await disposable_redis.started()  # same port
 
@@ -93,3 +96,13 @@ async def test_dedupe_app_home_and_feedback_carry_on_while_redis_is_down(
     (thanks,) = await standin.wait_for("response_url")
     assert thanks.body["response_type"] == "ephemeral"
     assert "couldn't save it" in thanks.body["text"]
+    counted = store_errors(await bot.get("/metrics"))
+    assert counted["first_delivery"] >= 1 and counted["get_last_result"] >= 1
+
+
+def store_errors(metrics: tuple[int, str]) -> dict[str, float]:
+    """rolebot_store_errors_total by operation, from a GET /metrics response."""
+    status, text = metrics
+    assert status == 200
+    found = re.findall(r'^rolebot_store_errors_total\{operation="(\w+)"\} (\S+)$', text, re.M)
+    return {operation: float(count) for operation, count in found}

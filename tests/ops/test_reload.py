@@ -13,11 +13,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.config import Settings
+from bot.settings import Settings
 from bot.store.sqlite import SqliteStore
 from tests.ops.conftest import Replica, copy_content, sender
 from tests.slack.conftest import ALICE, BOB, SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 NEW_QUESTION = "who looks after the toaster fleet"
 

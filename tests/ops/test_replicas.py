@@ -17,7 +17,7 @@ import pytest
 from bot.store.redis import RedisStore
 from tests.ops.conftest import REDIS_URL, Replica, sender
 from tests.slack.conftest import ALICE, make_settings
-from tests.slack.standin import Call, SlackStandIn
+from tests.support.standin import Call, SlackStandIn
 
 pytestmark = pytest.mark.redis
 

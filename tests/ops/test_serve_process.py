@@ -18,8 +18,8 @@ import pytest
 
 from tests.ops.conftest import REDIS_URL, copy_content, free_port, wait_until
 from tests.slack.conftest import ALICE, APP_TOKEN, GENERAL, SlackSender
-from tests.slack.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 from tests.slack.test_serve_cli import env_for, rolebot
+from tests.support.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 
 SHUTDOWN_LIMIT_S = 10.0
 

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.settings import ConfigError, Settings, load_settings
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1-2-opstest", "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99"}
 
 
 def load(**extra: str) -> Settings:
-    return load_settings(mode="http", environ={**BASE, **extra}, dotenv=None)
+    return load_settings(slack=True, mode="http", environ={**BASE, **extra}, dotenv=None)
 
 
 def test_without_a_redis_url_sqlite_stays_the_store() -> None:
-    assert load().redis_url is None
+    assert load().core.redis_url is None
 
 
 @pytest.mark.parametrize(
     "url", ["redis://redis:6379/0", "rediss://:pw@cache.example.com:6380/2", "redis://localhost"]
 )
 def test_redis_and_rediss_urls_are_accepted(url: str) -> None:
-    assert load(ROLEBOT_REDIS_URL=url).redis_url == url
+    assert load(ROLEBOT_REDIS_URL=url).core.redis_url == url
 
 
 @pytest.mark.parametrize(
@@ -49,8 +49,13 @@ def test_the_redis_password_is_masked_in_repr() -> None:
 
 
 def test_message_text_is_logged_only_when_asked_for() -> None:
-    assert load().log_text is False
-    assert load(ROLEBOT_LOG_TEXT="1").log_text is True
-    assert load(ROLEBOT_LOG_TEXT="0").log_text is False
+    def log_text(**extra: str) -> bool:
+        slack = load(**extra).slack
+        assert slack is not None
+        return slack.log_text
+
+    assert log_text() is False
+    assert log_text(ROLEBOT_LOG_TEXT="1") is True
+    assert log_text(ROLEBOT_LOG_TEXT="0") is False
     with pytest.raises(ConfigError, match="^ROLEBOT_LOG_TEXT must be 1 or 0"):
         load(ROLEBOT_LOG_TEXT="verbose")

@@ -25,8 +25,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.config import Settings, load_settings
-from tests.slack.standin import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Call, SlackStandIn
+from bot.settings import Settings, load_settings
+from tests.support.standin import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Call, SlackStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99eeeddd85a5"
 BOT_TOKEN = "xoxb-0000-1111-standintoken"
@@ -57,7 +57,7 @@ def make_settings(standin: SlackStandIn, db: Path, mode: str = "http", **extra: 
     }
     if mode == "socket":
         env["SLACK_APP_TOKEN"] = APP_TOKEN
-    return load_settings(mode=mode, environ=env, dotenv=None)  # type: ignore[arg-type]
+    return load_settings(slack=True, mode=mode, environ=env, dotenv=None)  # type: ignore[arg-type]
 
 
 async def open_store(path: Path) -> Any:
@@ -73,22 +73,18 @@ class RunningBot:
         self.settings = settings
         self.url = ""
         self.engine: Any = None
+        self.store: Any = None
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
         # imported here so the unit tests of this folder run even while the core is in flux
-        from bot.dialogue.engine import EngineSettings
-        from bot.runtime import build_engine
-        from bot.slack.app import build_app
-        from bot.slack.identity import BotIdentity
+        from bot.app import build_slack, open_engine
         from bot.slack.server import create_web_app
 
-        assert self.settings.db_path
-        store = await open_store(Path(self.settings.db_path))
-        self.engine = build_engine(store, None, EngineSettings(flow_ttl_s=self.settings.flow_ttl_s))
-        identity = BotIdentity(self.settings.bot_token)
-        app = build_app(self.settings, self.engine, identity)
-        self._runner = web.AppRunner(create_web_app(self.settings, app, self.engine, identity))
+        app, identity = build_slack(self.settings, await open_engine(self.settings))
+        self.engine = app.deps.engine
+        self.store = app.deps.engines.store
+        self._runner = web.AppRunner(create_web_app(app, identity))
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

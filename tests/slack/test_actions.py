@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.slack.conftest import ALICE, GENERAL, RunningBot, SlackSender
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 
 async def test_related_question_button_answers_in_the_same_thread(

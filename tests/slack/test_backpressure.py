@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from slack_bolt.listener.async_listener_start_handler import AsyncDefaultListenerStartHandler
 
-from bot.config import Settings
+from bot.settings import Settings
 from bot.slack.inflight import InFlight
 from tests.slack.conftest import RunningBot, SlackSender, make_settings
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.slack.conftest import ALICE, BOB, GENERAL, RunningBot, SlackSender
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 
 def action_ids(blocks: list[dict]) -> list[str]:

@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.settings import ConfigError, Settings, SlackSettings, load_settings
 
 SECRET = "8f742231b10e8888abcd99eeeddd85a5"
 BOT = "xoxb-1234-5678-abcdefsecret"
 APP = "xapp-1-A1-2-secretsecret"
 
 
-def load(env: dict[str, str], mode: str | None = None, dotenv: Path | None = None):
-    return load_settings(mode=mode, environ=env, dotenv=dotenv)  # type: ignore[arg-type]
+def load_all(env: dict[str, str], mode: str | None = None, dotenv: Path | None = None) -> Settings:
+    return load_settings(slack=True, mode=mode, environ=env, dotenv=dotenv)  # type: ignore[arg-type]
+
+
+def load(env: dict[str, str], mode: str | None = None, dotenv: Path | None = None) -> SlackSettings:
+    slack = load_all(env, mode, dotenv).slack
+    assert slack is not None
+    return slack
 
 
 def test_http_mode_needs_bot_token_and_signing_secret() -> None:
     settings = load({"SLACK_BOT_TOKEN": BOT, "SLACK_SIGNING_SECRET": SECRET})
     assert settings.mode == "http"
     assert settings.api_url == "https://slack.com/api/"
-    assert settings.flow_ttl_hours == 24 and settings.flow_ttl_s == 24 * 3600
+    core = load_all({"SLACK_BOT_TOKEN": BOT, "SLACK_SIGNING_SECRET": SECRET}).core
+    assert core.flow_ttl_hours == 24 and core.flow_ttl_s == 24 * 3600
     with pytest.raises(ConfigError, match="^SLACK_SIGNING_SECRET is not set"):
         load({"SLACK_BOT_TOKEN": BOT})
 
 
 def test_socket_mode_is_the_default_when_an_app_token_is_set() -> None:
     settings = load({"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP})
-    assert settings.mode == "socket" and settings.signing_secret == ""
+    assert settings.mode == "socket" and settings.signing_secret.get_secret_value() == ""
     with pytest.raises(ConfigError, match="^SLACK_SIGNING_SECRET"):
         load({"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP}, mode="http")
     with pytest.raises(ConfigError, match="^SLACK_APP_TOKEN is not set"):
@@ -66,7 +72,7 @@ def test_a_malformed_setting_names_the_variable_in_one_line(
 
 
 def test_optional_settings_are_parsed() -> None:
-    settings = load(
+    everything = load_all(
         {
             "SLACK_BOT_TOKEN": BOT,
             "SLACK_SIGNING_SECRET": SECRET,
@@ -77,11 +83,13 @@ def test_optional_settings_are_parsed() -> None:
             "ROLEBOT_FLOW_TTL_HOURS": "1.5",
         }
     )
+    settings = everything.slack
+    assert settings is not None
     assert settings.api_url == "http://127.0.0.1:9/api/"  # slack_sdk joins method names onto it
     assert settings.admins == frozenset({"U1ADMIN", "W2ADMIN"})
     assert settings.escalation_channel == "C0EXPERTS"
-    assert settings.flow_ttl_s == 5400
-    assert settings.db_path == "/tmp/x.sqlite3"
+    assert everything.core.flow_ttl_s == 5400
+    assert everything.core.db_path == Path("/tmp/x.sqlite3")
 
 
 def test_dotenv_fills_gaps_and_the_real_environment_wins(tmp_path: Path) -> None:
@@ -90,13 +98,15 @@ def test_dotenv_fills_gaps_and_the_real_environment_wins(tmp_path: Path) -> None
         f"# local settings\nexport SLACK_BOT_TOKEN={BOT}\n"
         f'SLACK_SIGNING_SECRET="{SECRET}"\nROLEBOT_FLOW_TTL_HOURS=2\n\n'
     )
-    settings = load({"ROLEBOT_FLOW_TTL_HOURS": "3"}, dotenv=dotenv)
-    assert settings.bot_token == BOT and settings.signing_secret == SECRET
-    assert settings.flow_ttl_hours == 3
+    settings = load_all({"ROLEBOT_FLOW_TTL_HOURS": "3"}, dotenv=dotenv)
+    assert settings.slack is not None
+    assert settings.slack.bot_token.get_secret_value() == BOT
+    assert settings.slack.signing_secret.get_secret_value() == SECRET
+    assert settings.core.flow_ttl_hours == 3
 
 
 def test_tokens_never_appear_in_repr() -> None:
-    settings = load(
+    settings = load_all(
         {"SLACK_BOT_TOKEN": BOT, "SLACK_SIGNING_SECRET": SECRET, "SLACK_APP_TOKEN": APP}
     )
     shown = repr(settings) + str(settings)
@@ -108,16 +118,13 @@ def test_tokens_never_appear_in_repr() -> None:
 def test_serve_with_a_bad_setting_prints_one_line_and_exits_2(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.slack.cli import register
+    from bot.cli import main
 
     monkeypatch.chdir(tmp_path)  # no .env here
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-not-a-bot-token")
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["serve", "--http"])
-    assert args.func(args) == 2
+    assert main(["serve", "--http"]) == 2
     err = capsys.readouterr().err
     assert err == "rolebot: SLACK_BOT_TOKEN must start with xoxb-\n"
     assert "Traceback" not in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.slack.conftest import ALICE, BOB, GENERAL, RunningBot, SlackSender
-from tests.slack.standin import BOT_ID, BOT_USER_ID, SlackStandIn
+from tests.support.standin import BOT_ID, BOT_USER_ID, SlackStandIn
 
 
 def contexts(blocks: list[dict]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.slack.conftest import ALICE, RunningBot, SlackSender
-from tests.slack.standin import Call, SlackStandIn
+from tests.support.standin import Call, SlackStandIn
 
 
 def flow_buttons(call: Call) -> list[str]:

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.slack.conftest import GENERAL, RunningBot, SlackSender, make_settings
-from tests.slack.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
+from tests.support.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 
 T = TypeVar("T")
 PROPERTY = settings(

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import aiohttp
 
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import time
 import aiohttp
 
 from tests.slack.conftest import RunningBot, SlackSender
-from tests.slack.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 
 async def test_url_verification_challenge_is_echoed(slack: SlackSender) -> None:

@@ -6,25 +6,20 @@ import time
 import uuid
 from pathlib import Path
 
-from bot.dialogue.engine import EngineSettings
-from bot.runtime import build_engine
-from bot.slack.app import build_app
-from bot.slack.identity import BotIdentity
+from bot.app import build_slack, open_engine
 from bot.slack.server import create_socket_handler, warm_up
-from tests.slack.conftest import ACK_LIMIT_S, ACK_TIMES, ALICE, GENERAL, make_settings, open_store
-from tests.slack.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
+from tests.slack.conftest import ACK_LIMIT_S, ACK_TIMES, ALICE, GENERAL, make_settings
+from tests.support.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 
 
 async def test_app_mention_over_socket_mode_is_acked_and_answered(
     standin: SlackStandIn, tmp_path: Path
 ) -> None:
     settings = make_settings(standin, tmp_path / "socket.sqlite3", mode="socket")
-    assert settings.mode == "socket" and settings.signing_secret
-    store = await open_store(tmp_path / "socket.sqlite3")
-    engine = build_engine(store, None, EngineSettings())
-    identity = BotIdentity(settings.bot_token)
-    app = build_app(settings, engine, identity)
-    handler = create_socket_handler(settings, app)
+    assert settings.slack is not None
+    assert settings.slack.mode == "socket" and settings.slack.signing_secret.get_secret_value()
+    app, identity = build_slack(settings, await open_engine(settings))
+    handler = create_socket_handler(settings.slack, app)
     try:
         await warm_up(identity, app)
         await handler.connect_async()
@@ -62,4 +57,4 @@ async def test_app_mention_over_socket_mode_is_acked_and_answered(
         assert len(standin.calls_to("chat.postMessage")) == 1
     finally:
         await handler.close_async()
-        await store.close()
+        await app.deps.engines.store.close()

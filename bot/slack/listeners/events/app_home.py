@@ -25,7 +25,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         user = event["user"]
         try:
             last = await deps.engine.last_result(context.team_id or "", user)
-        except StoreUnavailable:
+        except StoreUnavailable as exc:  # the home tab shows, without the last result
+            deps.engines.store_errors.record("get_last_result", exc)
             last = None
         view = screens.home_view(deps.engine.topics(), last, deps.engine.flows is not None)
         await call(client.views_publish, deps.metrics, user_id=user, view=view)

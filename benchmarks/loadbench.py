@@ -1,12 +1,12 @@
 """Load benchmark: our Slack server against a Bolt app that does nothing, under the same load.
 
-`make bench-load` (or `python -m bot.loadbench` from the repository root). What it answers: how
+`make bench-load` (or `python -m benchmarks.loadbench` from the repository root). What it answers: how
 much does everything we do around Bolt (the engine answering after the ack, dedupe and the
 question log in the store, metrics) cost in questions answered per second and in the ack
 that Slack times at 3 s?
 
 Five processes on loopback, so no side borrows another's event loop: the Slack stand-in
-(tests/slack/standin.py, receiving replies as Slack's Web API would), our real server
+(tests/support/standin.py, receiving replies as Slack's Web API would), our real server
 (bot.slack.server over SQLite), a bare Bolt AsyncApp (same signing secret, same aiohttp
 adapter, listeners that only ack), a "reply" Bolt app that acks and posts one fixed reply per
 request (the least any app that answers must do), and this process as the client. The client
@@ -92,7 +92,7 @@ def _serve_standin(conn: Connection) -> None:
     _quiet()
 
     async def serve() -> None:
-        from tests.slack.standin import SlackStandIn
+        from tests.support.standin import SlackStandIn
 
         standin = SlackStandIn()
         await standin.start()
@@ -110,15 +110,12 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
     _quiet()
 
     async def serve() -> None:
-        from bot.config import load_settings
-        from bot.dialogue.engine import EngineSettings
-        from bot.runtime import build_engine
-        from bot.slack.app import build_app
-        from bot.slack.identity import BotIdentity
+        from bot.app import build_slack, open_engine
+        from bot.settings import load_settings
         from bot.slack.server import create_web_app
-        from bot.store.sqlite import SqliteStore
 
         settings = load_settings(
+            slack=True,
             mode="http",
             dotenv=None,
             environ={
@@ -128,11 +125,8 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
                 "ROLEBOT_DB": db,
             },
         )
-        store = await SqliteStore.open(db)
-        engine = build_engine(store, None, EngineSettings(flow_ttl_s=settings.flow_ttl_s))
-        identity = BotIdentity(settings.bot_token)
-        app = build_app(settings, engine, identity)
-        await _serve_until_stopped(conn, create_web_app(settings, app, engine, identity))
+        app, identity = build_slack(settings, await open_engine(settings))
+        await _serve_until_stopped(conn, create_web_app(app, identity))
 
     if profile is None:
         asyncio.run(serve())
@@ -599,7 +593,7 @@ def report(result: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.loadbench", description=__doc__.splitlines()[0]
+        prog="python -m benchmarks.loadbench", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=400, help="per target per round")

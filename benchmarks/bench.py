@@ -1,4 +1,5 @@
-"""Speed figures for the matcher (`rolebot bench`, `make bench`): printed, never asserted.
+"""Speed figures for the matcher (`make bench`, or `python -m benchmarks.bench` from the
+repository root): printed, never asserted.
 
 Each figure is measured beside a baseline in the same run (plain rapidfuzz `extractOne` with
 WRatio over every example, the simplest matcher one could write), so the ratio means
@@ -7,17 +8,19 @@ something on any machine, however busy.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import string
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.content.load import load_content
+from bot.content.load import default_root, load_content
 from bot.content.model import Content, Example, Intent, Origin
 from bot.evaluation import load_items
 from bot.nlu.fusion import _MEMO
@@ -42,9 +45,12 @@ def _time_each(fn: Callable[[str], object], questions: list[str], rounds: int) -
     return samples
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
 def _questions(root: Path) -> list[str]:
-    own = [i.text for i in load_items(root / "tests" / "data" / "labeled_questions.yml")]
-    dev = root.parent / "shared" / "eval" / "dev_questions.yml"
+    own = [i.text for i in load_items(REPO / "tests" / "data" / "labeled_questions.yml")]
+    dev = REPO.parent / "shared" / "eval" / "dev_questions.yml"
     extra = [i.text for i in load_items(dev)] if dev.exists() else []
     typos = [q[: len(q) // 2] + q[len(q) // 2 + 1 :] for q in own]  # one letter dropped mid-way
     return own + extra + typos
@@ -193,3 +199,19 @@ def run_semantic_bench(root: Path, content: Content, lexical: Matcher, rounds: i
         f"p50 {f50:.2f}  p99 {f99:.2f}   (lexical alone p50 {l50:.3f} p99 {l99:.3f}; "
         f"the model alone p50 {e50:.2f} p99 {e99:.2f}; asked for {asked / len(questions):.0%})"
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--content", metavar="DIR", help="folder holding intents/ (default: the shipped content)"
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
+    args = parser.parse_args(argv)
+    return run_bench(Path(args.content) if args.content else default_root(), quick=args.quick)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
