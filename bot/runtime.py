@@ -69,6 +69,7 @@ def build_matcher(
             semantic=semantic,
             cache=cache,
             other_roles=content.other_roles,
+            verify_again=not model_required,
         )
     except ModelUnavailable as exc:
         if model_required:

@@ -124,6 +124,18 @@ class Engine:
     def match(self, text: str) -> Match:
         return self.matcher.match(text)
 
+    @property
+    def semantic_available(self) -> bool:
+        """Whether the sentence model's opinion is in use (not when it is off or has failed)."""
+        return isinstance(self.matcher, Understanding) and self.matcher.semantic_available
+
+    @property
+    def understanding(self) -> str:
+        """How questions are understood right now, in words, for /readyz."""
+        if isinstance(self.matcher, Understanding):
+            return self.matcher.status
+        return "lexical only"
+
     async def match_async(self, text: str) -> Match:
         """`match` without holding the event loop while the sentence model runs."""
         return await self.matcher.match_async(text)

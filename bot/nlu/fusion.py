@@ -355,14 +355,19 @@ def build_understanding(
     encoder: Encoder | None = None,
     thresholds: FusionThresholds = DEFAULT_FUSION,
     other_roles: Collection[str] = (),
+    verify_again: bool = False,
 ) -> Understanding:
     """The matcher a process serves with. Raises ModelUnavailable when the model is wanted but
-    cannot be verified or loaded: at start-up that is a setting to fix, not a state to run in."""
+    cannot be verified or loaded: at start-up that is a setting to fix, not a state to run in.
+    `verify_again` (a reload): check the files anew rather than reuse the process's encoder,
+    so a model file changed or damaged since start-up is noticed."""
     if not semantic:
         return Understanding(
             lexical, None, thresholds, "lexical only: the model is off", other_roles
         )
     from bot.nlu.semantic import shared_encoder
 
-    index = SemanticIndex(encoder or shared_encoder(), intents, out_of_scope, cache)
+    if encoder is None:
+        encoder = Encoder() if verify_again else shared_encoder()
+    index = SemanticIndex(encoder, intents, out_of_scope, cache)
     return Understanding(lexical, index, thresholds, other_roles=other_roles)
