@@ -70,6 +70,7 @@ def build_matcher(
             cache=cache,
             other_roles=content.other_roles,
             verify_again=not model_required,
+            model=nlu.model if nlu is not None else None,
         )
     except ModelUnavailable as exc:
         if model_required:

@@ -279,6 +279,8 @@ class NluSettings(_Part):
     semantic: bool = Field(True, validation_alias="ROLEBOT_SEMANTIC")
     # where curated examples' vectors are kept (default: vectors.npz in the content root)
     vectors: Path | None = Field(None, validation_alias="ROLEBOT_VECTORS")
+    # the model file, for a machine that cannot install its package (still checked by sha256)
+    model: Path | None = Field(None, validation_alias="ROLEBOT_MODEL")
 
     @field_validator("semantic", mode="before")
     @classmethod
@@ -292,7 +294,7 @@ class NluSettings(_Part):
             return False
         raise ValueError(f"ROLEBOT_SEMANTIC must be on or off; got {_text(raw)!r}")
 
-    @field_validator("vectors", mode="before")
+    @field_validator("vectors", "model", mode="before")
     @classmethod
     def _vectors(cls, raw: Any) -> Any:
         return None if isinstance(raw, str) and not raw.strip() else raw

@@ -104,6 +104,18 @@ async def test_out_of_scope_falls_back_with_topics(tmp_path: Path) -> None:
     await close(engine)
 
 
+async def test_a_near_topic_question_falls_back_naming_the_closest_topics_we_cover(
+    tmp_path: Path,
+) -> None:
+    engine = await engine_on(tmp_path / "bot.db", Clock())
+    reply = await say(engine, ANA, "what is a tech stack")
+    assert isinstance(reply, Fallback)
+    nearest = reply.match.semantic if reply.match else None
+    assert nearest is not None and nearest.intent
+    assert reply.topics[0].intent == nearest.intent  # the closest first, then the usual ones
+    await engine.conversations.close()
+
+
 async def test_which_role_offers_the_assessment(tmp_path: Path) -> None:
     engine = await engine_on(tmp_path / "bot.db", Clock())
     reply = await say(

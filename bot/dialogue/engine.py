@@ -143,6 +143,16 @@ class Engine:
     def topics(self, intents: tuple[str, ...] = FALLBACK_TOPICS) -> tuple[Topic, ...]:
         return tuple(Topic(i, self._titles[i]) for i in intents if i in self._titles)
 
+    def closest_topics(self, match: Match | None) -> tuple[Topic, ...]:
+        """For a question we do not answer: the topics the sentence model found nearest to it
+        first (those we do cover), then the usual ones, four in all."""
+        near: list[str] = []
+        opinion = match.semantic if match is not None else None
+        if opinion is not None:
+            near = [i for i in (opinion.intent, opinion.runner_up) if i]
+            near = [i for i in near if self.matcher.kind(i) == "knowledge"]
+        return self.topics(tuple(dict.fromkeys([*near, *FALLBACK_TOPICS]))[:4])
+
     def answer_for(
         self, intent: str, question: str = "", match: Match | None = None
     ) -> Answer | None:
@@ -189,7 +199,7 @@ class Engine:
         if match.outcome == "clarify" and match.suggestions:
             state.suggestions = list(match.suggestions)
             return Clarify(text, self.topics(match.suggestions), match), state
-        return Fallback(text, self.topics(), match), state
+        return Fallback(text, self.closest_topics(match), match), state
 
     async def _on_action(
         self, turn: Turn, action: Action, state: ConversationState, now: float
@@ -290,7 +300,7 @@ class Engine:
             if match.outcome == "clarify" and match.suggestions:
                 return Clarify(turn.text, self.topics(match.suggestions), match)
             if match.outcome == "fallback":
-                return Fallback(turn.text, self.topics(), match)
+                return Fallback(turn.text, self.closest_topics(match), match)
         return Notice(
             "unavailable",
             "The assessment is temporarily unavailable; please try again in a few minutes.",

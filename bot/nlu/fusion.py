@@ -57,7 +57,14 @@ import numpy as np
 from bot.content.model import Intent, Origin
 from bot.nlu.matcher import Candidate, Match, Matcher, Outcome, SemanticOpinion
 from bot.nlu.normalize import normalize
-from bot.nlu.semantic import DIMENSIONS, MODEL_SHA256, Encoder, Vectors
+from bot.nlu.semantic import (
+    DIMENSIONS,
+    MODEL_SHA256,
+    Encoder,
+    ModelFiles,
+    Vectors,
+    default_tokenizer,
+)
 
 logger = logging.getLogger("bot.nlu")
 
@@ -356,6 +363,7 @@ def build_understanding(
     thresholds: FusionThresholds = DEFAULT_FUSION,
     other_roles: Collection[str] = (),
     verify_again: bool = False,
+    model: Path | None = None,
 ) -> Understanding:
     """The matcher a process serves with. Raises ModelUnavailable when the model is wanted but
     cannot be verified or loaded: at start-up that is a setting to fix, not a state to run in.
@@ -367,6 +375,8 @@ def build_understanding(
         )
     from bot.nlu.semantic import shared_encoder
 
+    if encoder is None and model is not None:
+        encoder = Encoder(ModelFiles(model, default_tokenizer()))
     if encoder is None:
         encoder = Encoder() if verify_again else shared_encoder()
     index = SemanticIndex(encoder, intents, out_of_scope, cache)

