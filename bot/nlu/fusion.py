@@ -67,6 +67,11 @@ from bot.nlu.semantic import (
 )
 
 logger = logging.getLogger("bot.nlu")
+# a question that sets one role against another ("cto vs vp", "is the cto higher than a vp")
+_COMPARES = re.compile(
+    r"\b(vs|versus|difference between|differences between|differ from|compared (to|with)|"
+    r"comparison|higher than|lower than|above|below|more senior|outranks?)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,7 @@ class Understanding:
 
     def match(self, text: str, exclude: Collection[Origin] = ()) -> Match:
         """The fused decision, computed on the calling thread (eval, lint, the terminal)."""
-        lexical = self.lexical.match(text, exclude)
+        lexical = self._refuse_other_roles(self.lexical.match(text, exclude))
         if not self._needs_model(lexical):
             return lexical
         vector = self._vector_or_none(text, exclude)
@@ -249,7 +254,7 @@ class Understanding:
 
     async def match_async(self, text: str) -> Match:
         """The fused decision without holding the event loop: the model runs on its thread."""
-        lexical = self.lexical.match(text)
+        lexical = self._refuse_other_roles(self.lexical.match(text))
         if not self._needs_model(lexical):
             return lexical
         loop = asyncio.get_running_loop()
@@ -258,8 +263,30 @@ class Understanding:
 
     # -- deciding ---------------------------------------------------------------------------
 
+    def _refuse_other_roles(self, lexical: Match) -> Match:
+        """Another title, named where only ours could answer: "what does a CMO do" (none of
+        ours named) or "CIO vs CDO" (ours compared with one our sources never describe). Either
+        is refused whatever either opinion says; "does the CIO report to the CFO" is not."""
+        if self._other_role is None or lexical.refused:
+            return lexical
+        asked = normalize(lexical.text)
+        found = self._other_role.search(asked)
+        if found is None:
+            return lexical
+        both_ours = "cio" in asked.split() and "cto" in asked.split()
+        if not lexical.in_domain or (_COMPARES.search(asked) and not both_ours):
+            return replace(
+                lexical,
+                outcome="fallback",
+                intent=None,
+                suggestions=(),
+                reason=f"it asks about another role ({found.group(1)}), which our sources do not cover",
+                refused=True,  # no second opinion can answer it
+            )
+        return lexical
+
     def _needs_model(self, lexical: Match) -> bool:
-        if self.index is None or lexical.holder_question:
+        if self.index is None or lexical.refused:
             return False
         return not (
             lexical.outcome == "answer" and lexical.confidence >= self.thresholds.trust_lexical_at

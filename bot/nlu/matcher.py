@@ -141,8 +141,9 @@ class Match:
     reason: str  # why this outcome, in words, for "why this answer?" and eval
     normalized: str = ""
     corrections: tuple[tuple[str, str], ...] = field(default=())
-    # asks who holds a role ("who is our CTO"): refused whatever any other opinion says
-    holder_question: bool = False
+    # refused whatever any other opinion says: it asks who holds a role ("who is our CTO"), or
+    # about a role our sources do not cover (fusion.py)
+    refused: bool = False
     # names a technology-leadership term (a keyword of some knowledge intent)
     in_domain: bool = True
     # the sentence model's opinion, when one was asked for (fusion.py); None: lexical alone
@@ -477,7 +478,7 @@ class Matcher:
                 reason=reason,
                 normalized=normalized,
                 corrections=corrections,
-                holder_question=holder,
+                refused=holder,
                 in_domain=in_domain,
             )
 
