@@ -202,11 +202,11 @@ def test_the_shipped_vector_file_is_current(shipped: Content) -> None:
     """vectors.npz holds every curated example's vector, so a fresh clone starts fast: an edit
     to intents/ or out_of_scope.yml re-encodes at the next start; commit the rewritten file."""
     from bot.content.load import default_root
-    from bot.nlu.semantic import MODEL_SHA256, VECTORS_FILE
+    from bot.nlu.semantic import VECTORS_FILE, vector_key
 
     texts = [e.text for i in shipped.intents for e in i.examples]
     texts += [e.text for e in shipped.out_of_scope]
-    wanted = {hashlib.sha256(f"{MODEL_SHA256}\n{t}".encode()).hexdigest()[:32] for t in texts}
+    wanted = {vector_key(t) for t in texts}
     with np.load(default_root() / VECTORS_FILE) as stored:
         kept = set(stored["keys"].tolist())
     assert wanted <= kept, f"{len(wanted - kept)} examples missing: run `rolebot ask hi` and commit"

@@ -43,7 +43,6 @@ seventh batches, and the tune half of the real questions; see the README for the
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import re
 from collections.abc import Collection, Sequence
@@ -59,11 +58,11 @@ from bot.nlu.matcher import Candidate, Match, Matcher, Outcome, SemanticOpinion
 from bot.nlu.normalize import normalize
 from bot.nlu.semantic import (
     DIMENSIONS,
-    MODEL_SHA256,
     Encoder,
     ModelFiles,
     Vectors,
     default_tokenizer,
+    vector_key,
 )
 
 logger = logging.getLogger("bot.nlu")
@@ -172,7 +171,7 @@ def _encode_cached(encoder: Encoder, texts: list[str], cache: Path | None) -> Ve
     """Encode texts, reusing vectors of unchanged texts from `cache` (an .npz next to the
     database): a restart or a reload re-encodes only what curators changed, so start-up stays
     well under the three seconds that encoding a thousand examples would take."""
-    keys = [hashlib.sha256(f"{MODEL_SHA256}\n{t}".encode()).hexdigest()[:32] for t in texts]
+    keys = [vector_key(t) for t in texts]
     known: dict[str, Vectors] = _MEMO
     if cache is not None and cache.is_file() and not all(k in known for k in keys):
         try:
