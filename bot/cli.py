@@ -136,6 +136,14 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
             "intent": m.intent,
             "confidence": round(m.confidence, 4),
             "suggestions": list(m.suggestions),
+            "reason": m.reason,
+            "semantic": None
+            if m.semantic is None
+            else {
+                "intent": m.semantic.intent,
+                "score": m.semantic.score,
+                "agrees": m.semantic.agrees,
+            },
         }
         if args.json:
             print(json.dumps(record), flush=args.text is None)

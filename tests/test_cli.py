@@ -41,7 +41,15 @@ def test_match_reads_one_question_per_line_and_answers_in_order() -> None:
         "where is the parking garage",
         "hello",
     ]
-    assert set(rows[0]) == {"text", "outcome", "intent", "confidence", "suggestions"}
+    assert set(rows[0]) == {
+        "text",
+        "outcome",
+        "intent",
+        "confidence",
+        "suggestions",
+        "reason",
+        "semantic",
+    }
     assert (rows[0]["outcome"], rows[0]["intent"]) == ("answer", "cto_role")
     assert rows[1]["outcome"] == "fallback" and rows[1]["intent"] is None
 
