@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chat test bench bench-load validate eval serve clean
+.PHONY: install chat test test-all lint bench bench-load validate eval serve clean
 
 install: $(STAMP)
 
@@ -17,10 +17,20 @@ $(STAMP): pyproject.toml
 chat: install
 	@$(BIN)/rolebot chat
 
-test: install
-	@$(BIN)/rolebot validate $(if $(wildcard ../shared/seeds),--sources-dir ../shared/seeds)
-	@$(BIN)/mypy
+# `make test` is the quick loop (well under 90 s on 2 cores): everything but the tests marked
+# slow. `make test-all` runs every test, as CI does (.ci/run).
+test: install lint
+	@$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: install lint
 	@$(BIN)/python -m pytest -q
+
+# Content, formatting, lint and types: what both test targets check first.
+lint: install
+	@$(BIN)/rolebot validate $(if $(wildcard ../shared/seeds),--sources-dir ../shared/seeds)
+	@$(BIN)/ruff format --check --quiet .
+	@$(BIN)/ruff check --quiet .
+	@$(BIN)/mypy
 
 validate: install
 	@$(BIN)/rolebot validate --lint $(if $(wildcard ../shared/seeds),--sources-dir ../shared/seeds)

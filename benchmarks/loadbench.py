@@ -146,13 +146,12 @@ def _serve_ours(conn: Connection, api_url: str, db: str, profile: str | None = N
 
     async def serve() -> None:
         from bot.app import build_slack, open_engine
-        from bot.settings import load_settings
         from bot.slack.server import create_web_app
+        from tests.support.environ import settings_from
 
-        settings = load_settings(
+        settings = settings_from(
             slack=True,
             mode="http",
-            dotenv=None,
             environ={
                 "SLACK_BOT_TOKEN": BOT_TOKEN,
                 "SLACK_SIGNING_SECRET": SIGNING_SECRET,

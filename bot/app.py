@@ -47,8 +47,7 @@ async def open_store(core: CoreSettings, memory: bool = False, must_exist: bool 
     ROLEBOT_DB; `memory` for a throwaway one (`rolebot ask`, `preview`). `must_exist`: a
     missing SQLite file is an error (a report must not read a new, empty database).
 
-    Raises StoreUnavailable, naming the redacted URL or the file, when it cannot be opened;
-    ImportError when Redis is configured but its client is not installed.
+    Raises StoreUnavailable, naming the redacted URL or the file, when it cannot be opened.
     """
     if memory:
         from bot.store.memory import MemoryStore

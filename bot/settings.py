@@ -17,13 +17,13 @@ Precedence: a variable set in the real environment wins over the same key in `.e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.dialogue.questionlog import DEFAULT_SALT
@@ -181,7 +181,21 @@ class SlackSettings(_Part):
     log_text: bool = Field(False, validation_alias="ROLEBOT_LOG_TEXT")
     # replies worked on at once; beyond, acks wait
     max_in_flight: int = Field(DEFAULT_MAX_IN_FLIGHT, validation_alias="ROLEBOT_MAX_IN_FLIGHT")
-    mode: Mode = Field("http", exclude=True, validation_alias="__rolebot_mode__")
+    _mode: Mode = PrivateAttr("http")
+
+    @property
+    def mode(self) -> Mode:
+        """HTTP or Socket Mode, chosen by `load_settings`, not read from a variable."""
+        return self._mode
+
+    def serving(self, mode: Mode) -> SlackSettings:
+        chosen = self.model_copy()
+        chosen._mode = mode
+        return chosen
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        yield from super().__repr_args__()
+        yield "mode", self._mode
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -304,8 +318,8 @@ class NluSettings(_Part):
 class Settings:
     """Everything the composition root needs; `slack` is None unless the command serves Slack."""
 
-    core: CoreSettings = field(default_factory=lambda: CoreSettings.model_validate({}))
-    nlu: NluSettings = field(default_factory=lambda: NluSettings.model_validate({}))
+    core: CoreSettings
+    nlu: NluSettings
     slack: SlackSettings | None = None
 
 
@@ -314,34 +328,25 @@ ENV_VARS: tuple[str, ...] = tuple(
     str(f.validation_alias)
     for part in PARTS
     for f in part.model_fields.values()
-    if isinstance(f.validation_alias, str) and not f.validation_alias.startswith("__")
+    if isinstance(f.validation_alias, str)
 )
 
 P = TypeVar("P", bound=_Part)
 
 
 def load_settings(
-    slack: bool = False,
-    mode: Mode | None = None,
-    environ: Mapping[str, str] | None = None,
-    dotenv: Path | None = Path(".env"),
+    slack: bool = False, mode: Mode | None = None, dotenv: Path | None = Path(".env")
 ) -> Settings:
-    """Build the settings once, at process start. With `slack`, the Slack part too: `mode`
-    None picks Socket Mode when SLACK_APP_TOKEN is set, else HTTP.
-
-    `environ` None reads the process environment (pydantic-settings, `.env` beneath it); a
-    mapping stands in for the environment (tests, the load benchmark) and the process's own is
-    not read at all.
-    """
-    core = _load(CoreSettings, environ, dotenv)
-    nlu = _load(NluSettings, environ, dotenv)
-    return Settings(core, nlu, _slack(mode, environ, dotenv) if slack else None)
+    """Build the settings once, at process start, from the process environment with `dotenv`
+    beneath it (None: no file). With `slack`, the Slack part too: `mode` None picks Socket Mode
+    when SLACK_APP_TOKEN is set, else HTTP."""
+    core = _load(CoreSettings, dotenv)
+    nlu = _load(NluSettings, dotenv)
+    return Settings(core, nlu, _slack(mode, dotenv) if slack else None)
 
 
-def _slack(
-    mode: Mode | None, environ: Mapping[str, str] | None, dotenv: Path | None
-) -> SlackSettings:
-    settings = _load(SlackSettings, environ, dotenv)
+def _slack(mode: Mode | None, dotenv: Path | None) -> SlackSettings:
+    settings = _load(SlackSettings, dotenv)
     chosen: Mode = mode or ("socket" if settings.app_token is not None else "http")
     if chosen == "socket" and settings.app_token is None:
         raise ConfigError(
@@ -351,25 +356,14 @@ def _slack(
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it)"
         )
-    return settings.model_copy(update={"mode": chosen})
+    return settings.serving(chosen)
 
 
-def _load(part: type[P], environ: Mapping[str, str] | None, dotenv: Path | None) -> P:
+def _load(part: type[P], dotenv: Path | None) -> P:
     try:
-        if environ is None:
-            return part(_env_file=dotenv)
-        # the stand-in environment over `.env`, through the same fields and validators
-        values: dict[str, Any] = dict(_read_dotenv(dotenv)) if dotenv is not None else {}
-        values.update(environ)
-        return part.model_validate(values)
+        return part(_env_file=dotenv)
     except ValidationError as exc:
         raise ConfigError(_one_line(exc)) from None
-
-
-def _read_dotenv(path: Path) -> Mapping[str, str | None]:
-    from dotenv import dotenv_values  # pydantic-settings' own .env reader
-
-    return dotenv_values(path) if path.is_file() else {}
 
 
 def _one_line(exc: ValidationError) -> str:

@@ -66,8 +66,8 @@ def _sources(quotes: list[str], sources: tuple[Source, ...]) -> list[str]:
         grouped.setdefault(source.id, (source, []))[1].append(quote)
     out = ["", "Sources:"]
     for n, (source, taken) in enumerate(grouped.values(), 1):
-        where = source.url or "address not known: cite by title"
-        out.append(_wrap(f"[{n}] {source.title} ({source.publisher}), {where}", "  "))
+        where = f", {source.url}" if source.url else ""  # no known address: the title alone
+        out.append(_wrap(f"[{n}] {source.title} ({source.publisher}){where}", "  "))
         out += [_wrap(f"\u201c{quote}\u201d", "      ") for quote in taken]
     return out
 

@@ -89,10 +89,10 @@ async def test_clicks_picked_suggestions_and_empty_text_are_not_logged(
 
 
 async def test_the_salt_comes_from_the_environment_and_changes_every_hash() -> None:
-    from bot.settings import load_settings
+    from tests.support.environ import settings_from
 
     def salt(environ: dict[str, str]) -> str:
-        return load_settings(environ=environ, dotenv=None).core.hash_salt.get_secret_value()
+        return settings_from(environ).core.hash_salt.get_secret_value()
 
     assert salt({}) == DEFAULT_SALT
     assert salt({"ROLEBOT_HASH_SALT": " s3cret "}) == "s3cret"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs
 
+import pytest
 import yaml
 
 from benchmarks.loadbench import (
@@ -20,6 +21,7 @@ from benchmarks.loadbench import (
 TARGET_NAMES = ("ours", "idiomatic", "reply", "bare")
 
 
+@pytest.mark.slow  # six processes for a few seconds
 def test_a_tiny_run_acks_everything_on_every_target_and_the_replies_arrive() -> None:
     result = run(rounds=2, per_round=20, concurrency=4, deadline_s=60)
     tallies = result["tallies"]

@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.memory import MemoryStore
 from bot.store.retention import PURGE_EVERY_S
 from bot.store.sqlite import SqliteStore
 from tests.stores import FakeClock, close_redis, open_redis
+from tests.support.environ import settings_from
 
 REDIS_URL = os.environ.get("ROLEBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DAY = 86400.0
@@ -187,7 +188,7 @@ async def test_redis_trims_the_streams_by_time(tmp_path: Path) -> None:
 
 
 def retention_s(environ: dict[str, str]) -> float:
-    return load_settings(environ=environ, dotenv=None).core.retention_s
+    return settings_from(environ).core.retention_s
 
 
 def test_retention_days_come_from_the_environment() -> None:

@@ -2,7 +2,7 @@
 
 bot/cli.py calls `register(subparsers)`; each subcommand's `func` takes the parsed arguments
 and returns an exit code. A bad setting prints one line naming the variable and exits 2 (no
-traceback), and so does a store that cannot be reached at startup (ROLEBOT_REDIS_URL);
+traceback), and so does a store that cannot be opened at startup (ROLEBOT_REDIS_URL, ROLEBOT_DB);
 `preview` needs no Slack and no tokens. What runs is built by the composition root, bot/app.py.
 """
 
@@ -91,7 +91,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"rolebot: {exc}", file=sys.stderr)
         return 2
     except StoreUnavailable as exc:  # only raised here by opening the store at startup
-        print(f"rolebot: ROLEBOT_REDIS_URL: {exc}", file=sys.stderr)
+        where = f"ROLEBOT_REDIS_URL: {exc}" if settings.core.redis_url else f"ROLEBOT_DB: {exc}"
+        print(f"rolebot: {where}", file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. the port is taken
         print(f"rolebot: {exc.strerror or exc}", file=sys.stderr)

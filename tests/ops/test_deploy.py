@@ -16,9 +16,10 @@ import yaml
 
 from bot.app import build_slack
 from bot.runtime import EngineHolder, build_engine
-from bot.settings import ENV_VARS, load_settings
+from bot.settings import ENV_VARS
 from bot.slack.server import REPLIES_GRACE_S, REQUESTS_GRACE_S, SHUTDOWN_S, create_web_app
 from bot.store.memory import MemoryStore
+from tests.support.environ import settings_from
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -68,7 +69,7 @@ def seconds(duration: str | int) -> float:
 def get_routes() -> set[str]:
     """The GET paths the real web app serves, read from its router."""
     env = {"SLACK_BOT_TOKEN": "xoxb-1-2-deploycheck", "SLACK_SIGNING_SECRET": "ab" * 16}
-    settings = load_settings(slack=True, mode="http", environ=env, dotenv=None)
+    settings = settings_from(env, slack=True, mode="http")
     store = MemoryStore()
     app, _ = build_slack(settings, EngineHolder(build_engine(store), store))
     web_app = create_web_app(app)

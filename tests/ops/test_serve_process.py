@@ -21,6 +21,9 @@ from tests.slack.conftest import ALICE, APP_TOKEN, GENERAL, SlackSender
 from tests.slack.test_serve_cli import env_for, rolebot
 from tests.support.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 
+# real `rolebot serve` processes, started and signalled: seconds each (make test-all)
+pytestmark = pytest.mark.slow
+
 SHUTDOWN_LIMIT_S = 10.0
 
 

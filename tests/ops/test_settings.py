@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import ConfigError, Settings
+from tests.support.environ import settings_from
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1-2-opstest", "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99"}
 
 
 def load(**extra: str) -> Settings:
-    return load_settings(slack=True, mode="http", environ={**BASE, **extra}, dotenv=None)
+    return settings_from({**BASE, **extra}, slack=True, mode="http")
 
 
 def test_without_a_redis_url_sqlite_stays_the_store() -> None:

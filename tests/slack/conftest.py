@@ -25,7 +25,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
+from tests.support.environ import settings_from
 from tests.support.standin import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Call, SlackStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99eeeddd85a5"
@@ -57,7 +58,7 @@ def make_settings(standin: SlackStandIn, db: Path, mode: str = "http", **extra: 
     }
     if mode == "socket":
         env["SLACK_APP_TOKEN"] = APP_TOKEN
-    return load_settings(slack=True, mode=mode, environ=env, dotenv=None)  # type: ignore[arg-type]
+    return settings_from(env, slack=True, mode=mode)  # type: ignore[arg-type]
 
 
 async def open_store(path: Path) -> Any:

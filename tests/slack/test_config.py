@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 
-from bot.settings import ConfigError, Settings, SlackSettings, load_settings
+from bot.settings import ConfigError, Settings, SlackSettings
+from tests.conftest import REPO
+from tests.support.environ import settings_from
 
 SECRET = "8f742231b10e8888abcd99eeeddd85a5"
 BOT = "xoxb-1234-5678-abcdefsecret"
@@ -14,7 +17,7 @@ APP = "xapp-1-A1-2-secretsecret"
 
 
 def load_all(env: dict[str, str], mode: str | None = None, dotenv: Path | None = None) -> Settings:
-    return load_settings(slack=True, mode=mode, environ=env, dotenv=dotenv)  # type: ignore[arg-type]
+    return settings_from(env, slack=True, mode=mode, dotenv=dotenv)  # type: ignore[arg-type]
 
 
 def load(env: dict[str, str], mode: str | None = None, dotenv: Path | None = None) -> SlackSettings:
@@ -128,3 +131,23 @@ def test_serve_with_a_bad_setting_prints_one_line_and_exits_2(
     err = capsys.readouterr().err
     assert err == "rolebot: SLACK_BOT_TOKEN must start with xoxb-\n"
     assert "Traceback" not in err
+
+
+def test_serve_with_a_database_it_cannot_open_names_rolebot_db_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.delenv("ROLEBOT_REDIS_URL", raising=False)
+    monkeypatch.setenv("ROLEBOT_DB", str(tmp_path))  # a folder, not a database file
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:  # serve sets up JSON logging for the process; give the test run its logging back
+        assert main(["--content", str(REPO), "serve", "--http"]) == 2
+    finally:
+        root.handlers[:], root.level = handlers, level
+    err = capsys.readouterr().err
+    assert err.startswith("rolebot: ROLEBOT_DB: cannot open SQLite store") and err.count("\n") == 1

@@ -32,6 +32,9 @@ from hypothesis import strategies as st
 from tests.slack.conftest import GENERAL, RunningBot, SlackSender, make_settings
 from tests.support.standin import APP_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 
+# hundreds of generated requests against one server: the slowest module (make test-all)
+pytestmark = pytest.mark.slow
+
 T = TypeVar("T")
 PROPERTY = settings(
     # ROLEBOT_PROPERTY_EXAMPLES=2000 for a deeper hunt than the suite's quick pass

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import aiohttp
+import pytest
 
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.support.standin import SlackStandIn
@@ -50,6 +51,7 @@ async def rolebot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subproc
     )
 
 
+@pytest.mark.slow  # a real serve process
 async def test_serve_http_answers_healthz_and_stops_cleanly_on_sigterm(
     standin: SlackStandIn, tmp_path: Path
 ) -> None:
@@ -83,6 +85,7 @@ async def test_serve_http_answers_healthz_and_stops_cleanly_on_sigterm(
     assert BOT_TOKEN not in err.decode() and SIGNING_SECRET not in err.decode()
 
 
+@pytest.mark.slow  # a real serve process
 async def test_serve_with_a_rejected_token_exits_2_with_one_clear_line(
     standin: SlackStandIn, tmp_path: Path
 ) -> None:
