@@ -13,15 +13,15 @@ misspells are first corrected to the nearest known word with rapidfuzz (only wor
 letters or more, so "coo" never becomes "cio").
 
 Within an intent, a word counts in proportion to how characteristic it is of that intent:
-fully if at least SALIENT_SHARE of the intent's examples use it, less if only one example
+fully if at least `salient_share` of the intent's examples use it, less if only one example
 happens to ("in plain english"), so an incidental word cannot steer a question alone.
 
 For each example, with `shared` the weight of the words it has in common with the question:
     covered   = shared / weight of the question's words   (how much of the question it explains)
     specific  = shared / weight of the example's words    (how much of the example was asked)
-    score     = F-beta of the two, beta = BETA (< 1: explaining the question matters more)
+    score     = F-beta of the two, beta = `beta` (< 1: explaining the question matters more)
 and, when the question names a role (cio, cto, ciso) and the example names only other roles,
-the score is multiplied by ROLE_MISMATCH: "what makes a good cto" must not borrow the answer
+the score is multiplied by `role_mismatch`: "what makes a good cto" must not borrow the answer
 of "what makes a good cio" because the rest of the sentence is the same.
 
 What confidence means
@@ -32,21 +32,21 @@ informative words the other lacks. It is a similarity, not a probability; `roleb
 prints what it is worth ("confidence of answers given -> how often they were right"). On
 our own labeled set, our hold-out and the dev set together (strict: examples identical to a
 question left out), answers at 0.60 or above were right 139 times in 140, and those below
-0.60 (down to LEAD_ANSWER_AT) 18 times in 19.
+0.60 (down to `lead_answer_at`) 18 times in 19.
 
-The decision (the thresholds live here, and only here; tuned with `rolebot eval` on
-tests/data/labeled_questions.yml, then checked on the dev set)
-    answer    confidence >= ANSWER_AT, ahead of the runner-up intent by >= MARGIN (or
-              >= LEAD_ANSWER_AT and ahead by >= LEAD_MARGIN: one intent clearly stands
+The decision (the thresholds live in `Thresholds`, and only there; tuned with `rolebot eval`
+on tests/data/labeled_questions.yml, then checked on the dev set)
+    answer    confidence >= `answer_at`, ahead of the runner-up intent by >= `margin` (or
+              >= `lead_answer_at` and ahead by >= `lead_margin`: one intent clearly stands
               out, so a "did you mean" would only cost a click), and, for
               a knowledge intent, the question names the domain (a keyword of some
               knowledge intent: cio, cto, outsourcing, vendor ...). Without a domain word,
               "what does a CMO do" shares only "what does a ... do" with us and falls back.
               Small talk (greeting, thanks, help ...) needs no domain word, but without one it
-              must explain at least SMALL_TALK_COVERED_AT of the question.
-    clarify   confidence >= CLARIFY_AT but not an answer: offer the top 2-3 intents. A question
+              must explain at least `small_talk_covered_at` of the question.
+    clarify   confidence >= `clarify_at` but not an answer: offer the top 2-3 intents. A question
               with no domain word is offered its best intent only when nearly verbatim
-              (>= UNDOMAINED_CLARIFY_AT, and explaining >= UNDOMAINED_COVERED_AT of the
+              (>= `undomained_clarify_at`, and explaining >= `undomained_covered_at` of the
               question: "do we need both roles", never "who owns the marketing budget").
     fallback  otherwise.
 
@@ -57,6 +57,7 @@ longer drowns it, and context never answers for it.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
@@ -104,9 +105,9 @@ class Thresholds:
     lead_margin: float = 0.08
     # a suggestion must be within this of the best score to be offered beside it
     suggestion_window: float = 0.2
-    # rapidfuzz ratio (0-100) a misspelt word needs to be corrected to a known word
     # a word used by this share of an intent's examples counts fully in them (see _salience)
     salient_share: float = 0.05
+    # rapidfuzz ratio (0-100) a misspelt word needs to be corrected to a known word
     typo_cutoff: float = 80.0
     # ... and words of five letters or fewer this much ("stack" must not become "track")
     short_typo_cutoff: float = 88.0
@@ -185,7 +186,7 @@ class Matcher:
         self._examples: list[_Example] = []
         self._stem_sets: list[frozenset[str]] = [frozenset(x) for x in example_stems]
         # How characteristic a word is of an intent: the share of the intent's examples using it,
-        # relative to SALIENT_SHARE. A topic word ("outsourc" in most outsourcing examples)
+        # relative to `salient_share`. A topic word ("outsourc" in most outsourcing examples)
         # counts fully; a word that one example of forty happens to use ("plain english") counts
         # for little there, so it cannot pull a question to that intent on its own.
         per_intent: dict[str, int] = defaultdict(int)
@@ -222,7 +223,8 @@ class Matcher:
         # beta^2 times each example's weight: the scoring loop's denominator, computed once
         self._scaled_weight = [self.thresholds.beta**2 * e.weight for e in self._examples]
         self._roles = [stems_ & ROLES for stems_ in self._stem_sets]
-        self._corrections: dict[str, str | None] = {}
+        # Per matcher (the vocabulary is this content's), bounded, and safe across threads.
+        self._nearest_known = functools.lru_cache(maxsize=100_000)(self._nearest_known_word)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -301,25 +303,23 @@ class Matcher:
             ):
                 out.append(word)
                 continue
-            if word not in self._corrections:
-                if len(self._corrections) > 100_000:
-                    self._corrections.clear()
-                cutoff = (
-                    self.thresholds.short_typo_cutoff
-                    if len(word) <= 5
-                    else self.thresholds.typo_cutoff
-                )
-                found = process.extractOne(
-                    word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff
-                )
-                self._corrections[word] = found[0] if found else None
-            fixed = self._corrections[word]
+            fixed = self._nearest_known(word)
             if fixed is None:
                 out.append(word)
             else:
                 out.append(fixed)
                 corrections.append((word, fixed))
         return out, corrections
+
+    def _nearest_known_word(self, word: str) -> str | None:
+        """The known word a misspelling most likely means, or None if none is close enough."""
+        cutoff = (
+            self.thresholds.short_typo_cutoff if len(word) <= 5 else self.thresholds.typo_cutoff
+        )
+        found = process.extractOne(
+            word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff
+        )
+        return found[0] if found else None
 
     def _rank(
         self, surface: list[str], exclude: Collection[Origin], limit: int = 0
@@ -410,19 +410,19 @@ class Matcher:
         t = self.thresholds
         if not candidates:
             return Match(
-                text,
-                "fallback",
-                None,
-                0.0,
-                (),
-                None,
-                None,
-                None,
-                None,
-                0.0,
-                "no word of the question is known",
-                normalized,
-                corrections,
+                text=text,
+                outcome="fallback",
+                intent=None,
+                confidence=0.0,
+                suggestions=(),
+                evidence=None,
+                evidence_origin=None,
+                best=None,
+                runner_up=None,
+                runner_up_score=0.0,
+                reason="no word of the question is known",
+                normalized=normalized,
+                corrections=corrections,
             )
         top = candidates[0]
         runner = candidates[1] if len(candidates) > 1 else None
@@ -439,19 +439,19 @@ class Matcher:
             suggestions: tuple[str, ...] = (),
         ) -> Match:
             return Match(
-                text,
-                outcome,
-                intent,
-                top.score,
-                suggestions,
-                top.example,
-                top.origin,
-                top.intent,
-                runner.intent if runner else None,
-                runner_score,
-                reason,
-                normalized,
-                corrections,
+                text=text,
+                outcome=outcome,
+                intent=intent,
+                confidence=top.score,
+                suggestions=suggestions,
+                evidence=top.example,
+                evidence_origin=top.origin,
+                best=top.intent,
+                runner_up=runner.intent if runner else None,
+                runner_up_score=runner_score,
+                reason=reason,
+                normalized=normalized,
+                corrections=corrections,
             )
 
         if _WHO_HOLDS.match(normalized):
