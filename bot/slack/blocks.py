@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, assert_never
 
 from slack_sdk.models.blocks import (
     ButtonElement,
@@ -253,18 +253,25 @@ def _message(
 
 
 def render(reply: Reply, options: RenderOptions = RenderOptions()) -> dict[str, Any]:
-    """A message for chat.postMessage / respond: {"text": fallback, "blocks": [...]}."""
-    if isinstance(reply, Answer):
-        return _answer(reply, options)
-    if isinstance(reply, Clarify):
-        return _clarify(reply)
-    if isinstance(reply, Fallback):
-        return _fallback(reply, options)
-    if isinstance(reply, FlowQuestion):
-        return _flow_question(reply)
-    if isinstance(reply, FlowResult):
-        return _flow_result(reply, options)
-    return _notice(reply)
+    """A message for chat.postMessage / respond: {"text": fallback, "blocks": [...]}.
+
+    Every kind of reply is named: a new kind fails mypy here instead of rendering as a notice.
+    """
+    match reply:
+        case Answer():
+            return _answer(reply, options)
+        case Clarify():
+            return _clarify(reply)
+        case Fallback():
+            return _fallback(reply, options)
+        case FlowQuestion():
+            return _flow_question(reply)
+        case FlowResult():
+            return _flow_result(reply, options)
+        case Notice():
+            return _notice(reply)
+        case _:
+            assert_never(reply)
 
 
 def _shared_by(options: RenderOptions) -> list[Json]:
