@@ -86,7 +86,7 @@ def run_bench(root: Path, quick: bool = False) -> int:
     for _ in range(3 if quick else 7):
         start = time.perf_counter()
         content, _ = load_content(root)
-        matcher = Matcher(content.intents, content.domain_terms)
+        matcher = Matcher.for_content(content)
         loads.append(time.perf_counter() - start)
     print(
         f"content load + index build:  median {statistics.median(loads) * 1000:.1f} ms "

@@ -116,7 +116,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     content, problems = validate_content(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    matcher = Matcher(content.intents, content.domain_terms)
+    matcher = Matcher.for_content(content)
     lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in lines:
         m = matcher.match(text)
@@ -186,7 +186,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     content, problems = validate_content(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    report = evaluate(Matcher(content.intents, content.domain_terms), items, strict=args.strict)
+    report = evaluate(Matcher.for_content(content), items, strict=args.strict)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
     return 0
 
@@ -280,9 +280,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     questions, _, _ = asyncio.run(_read_log(settings, since_s, votes=False))
-    suggestions, skipped = suggest(
-        questions, content, Matcher(content.intents, content.domain_terms)
-    )
+    suggestions, skipped = suggest(questions, content, Matcher.for_content(content))
     for skip in skipped:
         print(
             f"skipped ({skip.questions} asked): {skip.phrasing!r}: {skip.reason}", file=sys.stderr

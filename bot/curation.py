@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.content.domain import DOMAIN_FILE
 from bot.content.model import Content
 from bot.content.problems import Problem
 from bot.content.validate import validate_content
@@ -467,6 +468,8 @@ def check_edits(root: Path, edits: Mapping[str, tuple[str, str]]) -> list[Proble
         for folder in ("intents", "responses", "assessment"):
             if (root / folder).is_dir():
                 shutil.copytree(root / folder, staged / folder)
+        if (root / DOMAIN_FILE).is_file():
+            shutil.copy(root / DOMAIN_FILE, staged / DOMAIN_FILE)
         for file, (_, after) in edits.items():
             (staged / file).write_text(after, encoding="utf-8")
         _, problems = validate_content(staged)

@@ -46,7 +46,7 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
 
 def build_matcher(content: Content, nlu: NluSettings | None = None) -> Matcher:
     """The lexical matcher; the semantic matcher is built here too, from `nlu`, once it exists."""
-    return Matcher(content.intents, content.domain_terms)
+    return Matcher.for_content(content)
 
 
 def build_engine(
@@ -63,7 +63,13 @@ def build_engine(
     matcher = build_matcher(content, nlu)
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
-    flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)
+    flows = FlowRunner(
+        rolefit,
+        titles,
+        sources,
+        ttl_s=settings.flow_ttl_s,
+        assessment_intent=content.domain.assessment_intent,
+    )
     return Engine(
         content, matcher, store, store, flows, settings, store_errors=store_errors or StoreErrors()
     )

@@ -86,11 +86,8 @@ def render(reply: Reply) -> str:
         out += [f"  {n}. {t.title}" for n, t in enumerate(reply.suggestions, 1)]
         out.append("Type a number to pick one, or rephrase your question.")
     elif isinstance(reply, Fallback):
-        out.append(
-            "I can only answer questions about technology leadership: CIO and CTO roles, "
-            "who owns what, and which one your organisation needs."
-        )
-        out += _topics(reply.topics, "For example:")
+        out.append(_wrap(reply.text))
+        out += _topics(reply.topics, "Topics:")
         out += ["", "Type 'help' for everything I know, or 'start assessment'."]
     elif isinstance(reply, FlowQuestion):
         if reply.notice:

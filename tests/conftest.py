@@ -28,7 +28,7 @@ def shipped() -> Content:
 
 @pytest.fixture(scope="session")
 def matcher(shipped: Content) -> Matcher:
-    return Matcher(shipped.intents, shipped.domain_terms)
+    return Matcher.for_content(shipped)
 
 
 @pytest.fixture
@@ -41,15 +41,19 @@ async def standin() -> AsyncIterator[SlackStandIn]:
 
 
 WriteTree = Callable[[dict[str, str]], Path]
+MINIMAL_DOMAIN = "fallback:\n  text: I can only help with what my content covers.\n"
 
 
 @pytest.fixture
 def write_tree(tmp_path: Path) -> WriteTree:
-    """Write {relative path: YAML text} under a fresh content root and return the root."""
+    """Write {relative path: YAML text} under a fresh content root and return the root.
+
+    The root gets a minimal domain.yml unless `files` has one."""
 
     def write(files: dict[str, str]) -> Path:
         for rel in ("intents", "responses"):
             (tmp_path / rel).mkdir(exist_ok=True)
+        files = {"domain.yml": MINIMAL_DOMAIN, **files}
         for rel, text in files.items():
             path = tmp_path / rel
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -260,6 +260,7 @@ def content(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     for folder in ("intents", "responses", "assessment"):
         shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "domain.yml", root / "domain.yml")
     return root
 
 

@@ -205,3 +205,34 @@ def test_lint_names_an_example_that_matches_another_intent(write_tree: WriteTree
         m.startswith("intents/beta.yml:7: warning: example of 'beta' matches 'alpha' best")
         for m in found
     ), found
+
+
+# -- domain.yml -------------------------------------------------------------------------------
+
+
+def test_a_missing_domain_file_is_reported(write_tree: WriteTree) -> None:
+    root = good_tree(write_tree)
+    (root / "domain.yml").unlink()
+    assert "domain.yml:0: missing content file 'domain.yml'" in messages(root)
+
+
+def test_an_intent_domain_yml_names_must_exist(write_tree: WriteTree) -> None:
+    domain = (
+        "help_intent: alpha\nfallback:\n  text: Ask me about alpha.\n  topics: [alpha, gamma]\n"
+    )
+    root = good_tree(write_tree, **{"domain.yml": domain})
+    assert messages(root) == [
+        "domain.yml:4: fallback.topics names intent 'gamma', which does not exist"
+    ]
+
+
+def test_a_role_holder_pattern_that_does_not_compile_is_reported(write_tree: WriteTree) -> None:
+    domain = "fallback:\n  text: Ask me.\nroles: [cio]\nrole_holder: '^who is {role}('\n"
+    root = good_tree(write_tree, **{"domain.yml": domain})
+    (message,) = messages(root)
+    assert message.startswith("domain.yml:4: role_holder is not a valid pattern")
+
+
+def test_domain_yml_without_fallback_wording_is_refused(write_tree: WriteTree) -> None:
+    root = good_tree(write_tree, **{"domain.yml": "help_intent: alpha\n"})
+    assert "domain.yml:1: domain.yml is missing required field 'fallback'" in messages(root)

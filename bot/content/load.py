@@ -1,4 +1,4 @@
-"""Read intents/ and responses/ into the content model, collecting every structural problem.
+"""Read intents/, responses/ and domain.yml into the content model, collecting every structural problem.
 
 Owns the file layout and field names; cross-file rules (ids that must match, quotes that
 must exist in sources) live in validate.py. Never raises on bad content: it returns what it
@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from bot.content.domain import load_domain
 from bot.content.fields import check_fields, list_items, read_yaml, text_items
 from bot.content.model import Citation, Content, Example, Intent, Origin, Response, Source
 from bot.content.problems import Problem
@@ -75,8 +76,10 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
             response = _response(tree, _rel(path, root), problems)
             if response:
                 responses.append(response)
-    domain = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
-    return Content(tuple(intents), tuple(responses), tuple(sources), domain), problems
+    terms = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
+    domain, domain_problems = load_domain(root)
+    problems += domain_problems
+    return Content(tuple(intents), tuple(responses), tuple(sources), terms, domain), problems
 
 
 def _yaml_files(folder: Path) -> list[Path]:

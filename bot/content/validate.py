@@ -113,6 +113,31 @@ def check_content(content: Content, today: dt.date) -> list[Problem]:
                 )
             )
     problems += _example_collisions(content)
+    problems += _domain_intents(content, intent_ids)
+    return problems
+
+
+def _domain_intents(content: Content, intent_ids: set[str]) -> list[Problem]:
+    """Every intent domain.yml names must exist: the code acts on these ids."""
+    domain = content.domain
+    named = [
+        ("assessment_intent", (domain.assessment_intent,) if domain.assessment_intent else ()),
+        ("offer_assessment_after", domain.offer_assessment_after),
+        ("help_intent", (domain.help_intent,) if domain.help_intent else ()),
+        ("fallback.topics", domain.fallback_topics),
+    ]
+    problems = []
+    for key, ids in named:
+        origin = domain.origin_of(key)
+        for intent_id in ids:
+            if intent_id not in intent_ids:
+                problems.append(
+                    Problem(
+                        origin.file,
+                        origin.line,
+                        f"{key} names intent '{intent_id}', which does not exist",
+                    )
+                )
     return problems
 
 
@@ -230,7 +255,7 @@ def lint(content: Content) -> list[Problem]:
     """Leave-one-out: each example matched against all the others; report ones that go astray."""
     from bot.nlu.matcher import Matcher  # the matcher imports the content model, not the reverse
 
-    matcher = Matcher(content.intents, content.domain_terms)
+    matcher = Matcher.for_content(content)
     domain_stems = _domain_stems(content.domain_terms)
     problems = []
     for intent in content.intents:

@@ -20,9 +20,10 @@ For each example, with `shared` the weight of the words it has in common with th
     covered   = shared / weight of the question's words   (how much of the question it explains)
     specific  = shared / weight of the example's words    (how much of the example was asked)
     score     = F-beta of the two, beta = `beta` (< 1: explaining the question matters more)
-and, when the question names a role (cio, cto, ciso) and the example names only other roles,
-the score is multiplied by `role_mismatch`: "what makes a good cto" must not borrow the answer
-of "what makes a good cio" because the rest of the sentence is the same.
+and, when the question names a role (`roles` in domain.yml: cio, cto, ciso) and the example
+names only other roles, the score is multiplied by `role_mismatch`: "what makes a good cto"
+must not borrow the answer of "what makes a good cio" because the rest of the sentence is the
+same. A question asking who holds a role (`role_holder` in domain.yml) always falls back.
 
 What confidence means
 ---------------------
@@ -67,10 +68,9 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.content.model import Intent, Origin
+from bot.content.model import Content, Intent, Origin
 from bot.nlu.normalize import FILLER, sentences, stem, words
 
-ROLES = frozenset({"cio", "cto", "ciso"})  # the titles questions turn on; see role_mismatch
 FILLER_WEIGHT = 0.05  # "ok", "please", "quick question": present, but saying nothing
 Outcome = Literal["answer", "clarify", "fallback"]
 
@@ -78,12 +78,6 @@ Outcome = Literal["answer", "clarify", "fallback"]
 # a message's sentences matched on their own, at most (the last ones: the question tends to end it)
 MAX_SENTENCES = 6
 _RANK = {"fallback": 0, "clarify": 1, "answer": 2}
-# "who is our cto", "who is the cio of acme": a person's name, which no curated answer holds.
-# Matched on the normalised question, so "who's" and "chief technology officer" count too.
-_WHO_HOLDS = re.compile(
-    r"^who (is )?(the |our |your |my |their )?(current |new |acting |interim )?(cio|cto|ciso)"
-    r"( (of|at|in|for) .*)?$"
-)
 
 
 @dataclass(frozen=True)
@@ -159,8 +153,17 @@ class Matcher:
         intents: Sequence[Intent],
         domain_terms: frozenset[str] | set[str] = frozenset(),
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        roles: Collection[str] = (),
+        role_holder: str | None = None,
     ) -> None:
+        """`roles` and `role_holder` come from domain.yml (see `for_content`): the titles a
+        question turns on, and the pattern of a question asking who holds one."""
         self.thresholds = thresholds
+        self._role_stems = frozenset(stem(w) for role in roles for w in words(role))
+        # "who is our cto", "who is the cio of acme": a person's name, which no curated answer
+        # holds. Matched on the normalised question, so "who's" and "chief technology officer"
+        # count too.
+        self._role_holder = re.compile(role_holder) if role_holder else None
         self._kinds = {i.id: i.kind for i in intents}
         self._vocabulary: set[str] = set()
         example_stems: list[set[str]] = []
@@ -222,9 +225,20 @@ class Matcher:
         self._intent_of = [index_of[e.intent] for e in self._examples]
         # beta^2 times each example's weight: the scoring loop's denominator, computed once
         self._scaled_weight = [self.thresholds.beta**2 * e.weight for e in self._examples]
-        self._roles = [stems_ & ROLES for stems_ in self._stem_sets]
+        self._roles = [stems_ & self._role_stems for stems_ in self._stem_sets]
         # Per matcher (the vocabulary is this content's), bounded, and safe across threads.
         self._nearest_known = functools.lru_cache(maxsize=100_000)(self._nearest_known_word)
+
+    @classmethod
+    def for_content(cls, content: Content, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Matcher:
+        """The matcher for loaded content: its intents, domain terms, roles and role-holder rule."""
+        return cls(
+            content.intents,
+            content.domain_terms,
+            thresholds,
+            content.domain.roles,
+            content.domain.role_holder,
+        )
 
     # -- public -----------------------------------------------------------------------------
 
@@ -360,7 +374,7 @@ class Matcher:
         gain = 1 + self.thresholds.beta**2
         inverse_query = 1 / query_weight
         scaled_weight, intent_of, roles = self._scaled_weight, self._intent_of, self._roles
-        asked_roles = query & ROLES
+        asked_roles = query & self._role_stems
         mismatch = self.thresholds.role_mismatch
         best_score = [-1.0] * len(self._intent_ids)
         best_position = [-1] * len(self._intent_ids)
@@ -454,7 +468,7 @@ class Matcher:
                 corrections=corrections,
             )
 
-        if _WHO_HOLDS.match(normalized):
+        if self._role_holder is not None and self._role_holder.match(normalized):
             return result("fallback", "it asks who holds a role, which I cannot know")
         if top.score < t.clarify_at:
             return result("fallback", f"best score {top.score:.2f} is below {t.clarify_at}")

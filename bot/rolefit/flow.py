@@ -53,8 +53,10 @@ class FlowRunner:
         topic_titles: Mapping[str, str],
         sources: Mapping[str, Source],
         ttl_s: float = 86400,
+        assessment_intent: str | None = None,
     ) -> None:
         self.rolefit = rolefit
+        self.assessment_intent = assessment_intent  # a followup naming it starts the flow again
         self.topic_titles = dict(topic_titles)
         self.sources = dict(sources)
         self.ttl_s = ttl_s
@@ -213,7 +215,7 @@ class FlowRunner:
         if citations != recommendation.citations:
             recommendation = replace(recommendation, citations=citations)
         related = tuple(
-            Topic(i, self.topic_titles[i])
+            Topic(i, self.topic_titles[i], starts_assessment=i == self.assessment_intent)
             for i in recommendation.followups
             if i in self.topic_titles
         )

@@ -25,7 +25,6 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.content.model import Source
-from bot.dialogue.engine import ASSESSMENT_INTENT
 from bot.dialogue.replies import (
     Answer,
     Clarify,
@@ -221,7 +220,7 @@ class Buttons:
 def topic_buttons(buttons: Buttons, topics: tuple[Topic, ...]) -> None:
     row = buttons.row()
     for topic in topics:
-        if topic.intent == ASSESSMENT_INTENT:
+        if topic.starts_assessment:
             buttons.add(row, topic.title, ids.FLOW_START, style="primary")
         else:
             buttons.add(row, topic.title, f"{ids.SHOW_INTENT}:{topic.intent}", topic.intent)
@@ -324,11 +323,7 @@ def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
     if reply.question.strip():
         asked = escape(" ".join(reply.question.split()))
         lines.append(f"I don't have a curated answer for \u201c{fit(asked, 500)}\u201d.")
-    lines.append(
-        "I can help with technology leadership: what CIOs and CTOs do, who owns what, "
-        "and which role your organisation needs. Try one of these, or take the "
-        "six-question assessment."
-    )
+    lines.append(reply.text)
     buttons = Buttons()
     if reply.topics:
         topic_buttons(buttons, reply.topics)

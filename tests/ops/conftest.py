@@ -60,9 +60,10 @@ async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
 
 
 def copy_content(to: Path) -> Path:
-    """The shipped intents/, responses/ and assessment/ in a folder a test may change."""
+    """The shipped intents/, responses/, assessment/ and domain.yml in a folder a test may change."""
     for folder in ("intents", "responses", "assessment"):
         shutil.copytree(default_root() / folder, to / folder)
+    shutil.copy(default_root() / "domain.yml", to / "domain.yml")
     return to
 
 

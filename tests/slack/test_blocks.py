@@ -212,7 +212,8 @@ def test_clarify_and_fallback_escape_the_question() -> None:
     )
     clarify = render(Clarify("<!channel> & <@U123> hi", (Topic("a", "A"), Topic("b", "B")), match))
     fallback = render(
-        Fallback("<!here> <#C1> ping", (Topic("a", "A"),), None), RenderOptions(escalation=True)
+        Fallback("<!here> <#C1> ping", (Topic("a", "A"),), None, "I can help with A."),
+        RenderOptions(escalation=True),
     )
     for message in (clarify, fallback):
         raw = shown(message)
@@ -304,6 +305,6 @@ def test_what_someone_typed_is_not_kept_in_the_block_cache() -> None:
 
     _section.cache_clear()
     question = "zebra crossing budget for the cio?"
-    render(Fallback(question, (), None))  # type: ignore[arg-type]
+    render(Fallback(question, (), None, "I can help with A."))  # type: ignore[arg-type]
     render(Clarify(question, (Topic("cio_role", "What does a CIO do?"),), None))  # type: ignore[arg-type]
     assert _section.cache_info().currsize == 0
