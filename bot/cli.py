@@ -63,21 +63,20 @@ async def _engine(
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content.validate import check_quotes, lint, validate_content
-    from bot.rolefit.definition import load_rolefit, verify_quotes
+    from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
     content, problems = validate_content(root)
+    # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
-        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+        root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
     problems += rf_problems
     if args.sources_dir:
         sources_dir = Path(args.sources_dir)
         if not sources_dir.is_dir():
             raise UsageError(f"--sources-dir {sources_dir}: not a directory")
-        problems += check_quotes(content, sources_dir)
-        if rolefit is not None:
-            problems += verify_quotes(rolefit, sources_dir)
+        problems += check_quotes(content, sources_dir, rolefit.citations if rolefit else ())
     errors = [p for p in problems if p.level == "error"]
     if args.lint and not errors:
         problems += lint(content)
@@ -164,7 +163,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
         return asyncio.run(guided())
     from bot.rolefit.assess_cli import run_assess
-    from bot.rolefit.definition import load_rolefit
+    from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
     sources = root / "responses" / "sources.yml"

@@ -461,7 +461,7 @@ def diff(edits: Mapping[str, tuple[str, str]]) -> str:
 def check_edits(root: Path, edits: Mapping[str, tuple[str, str]]) -> list[Problem]:
     """Every problem the content would have with the edits, checked on a temporary copy (the
     same checks the bot runs before it serves). Paths are relative to the content root."""
-    from bot.rolefit.definition import load_rolefit
+    from bot.rolefit.load import load_rolefit
 
     with tempfile.TemporaryDirectory(prefix="rolebot-suggest-") as tmp:
         staged = Path(tmp)
@@ -472,10 +472,10 @@ def check_edits(root: Path, edits: Mapping[str, tuple[str, str]]) -> list[Proble
             shutil.copy(root / DOMAIN_FILE, staged / DOMAIN_FILE)
         for file, (_, after) in edits.items():
             (staged / file).write_text(after, encoding="utf-8")
-        _, problems = validate_content(staged)
+        content, problems = validate_content(staged)
         rolefit = staged / "assessment" / "rolefit.yml"
         if rolefit.is_file():
-            _, rf_problems = load_rolefit(rolefit, staged / "responses" / "sources.yml")
+            _, rf_problems = load_rolefit(rolefit, (s.id for s in content.sources))
             problems += [
                 Problem(p.file.replace(str(staged) + "/", ""), p.line, p.message, p.level)
                 for p in rf_problems

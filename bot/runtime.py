@@ -21,8 +21,9 @@ from bot.content.problems import ContentError, Problem
 from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
 from bot.nlu.matcher import Matcher
-from bot.rolefit.definition import RoleFit, load_rolefit
 from bot.rolefit.flow import FlowRunner
+from bot.rolefit.load import load_rolefit
+from bot.rolefit.model import RoleFit
 from bot.store.base import Store, StoreErrors
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
     """Load and validate everything; raise ContentError if anything is an error."""
     root = root or default_root()
     content, problems = validate_content(root)
+    # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
-        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+        root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
     problems = problems + rf_problems
     if rolefit is None or any(p.level == "error" for p in problems):

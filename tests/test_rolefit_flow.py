@@ -11,8 +11,10 @@ from bot.content.model import Source
 from bot.dialogue.replies import FlowQuestion, FlowResult, Notice, Reply
 from bot.dialogue.state import ConversationState, FlowState
 from bot.dialogue.turn import Action
-from bot.rolefit.definition import AnswerError, RoleFit, default_rolefit_path, load_rolefit
 from bot.rolefit.flow import FlowRunner
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import RoleFit
+from bot.rolefit.rules import AnswerError
 
 TTL = 3600.0
 TITLES = {

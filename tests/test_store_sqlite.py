@@ -13,8 +13,8 @@ import pytest
 from bot.content.load import default_root, load_content
 from bot.dialogue.replies import FlowQuestion
 from bot.dialogue.state import ConversationKey, ConversationState, FlowState
-from bot.rolefit.definition import default_rolefit_path, load_rolefit
 from bot.rolefit.flow import FlowRunner
+from bot.rolefit.load import default_rolefit_path, load_rolefit
 from bot.settings import load_settings
 from bot.store.base import Feedback, Store, StoreUnavailable
 from bot.store.sqlite import EXPIRED_PURGE_EVERY_S, SqliteStore

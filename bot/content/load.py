@@ -71,7 +71,7 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
         if tree is None:
             continue
         if path.name == SOURCES_FILE:
-            sources.extend(_sources(tree, _rel(path, root), problems))
+            sources.extend(source_list(tree, _rel(path, root), problems))
         else:
             response = _response(tree, _rel(path, root), problems)
             if response:
@@ -189,7 +189,8 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
     )
 
 
-def _sources(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
+def source_list(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
+    """The entries of a parsed responses/sources.yml (content/sources.py reads one on its own)."""
     if not isinstance(tree, LineDict) or not isinstance(tree.get("sources"), LineList):
         problems.append(
             Problem(file, getattr(tree, "line", 1), "sources.yml must hold a 'sources:' list")

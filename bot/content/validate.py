@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.content import sources
 from bot.content.load import load_content
-from bot.content.model import Content
+from bot.content.model import Citation, Content
 from bot.content.problems import Problem
 from bot.nlu.normalize import normalize, stem, words
 
@@ -287,48 +289,10 @@ def lint(content: Content) -> list[Problem]:
 
 # -- quotes against the sources' text ---------------------------------------------------------
 
-_SQUASH = re.compile(r"[\W_]+")
 
-
-def squash(text: str) -> str:
-    """Case, whitespace and punctuation removed: quotes survive curly quotes and line breaks."""
-    return _SQUASH.sub("", text.casefold())
-
-
-def check_quotes(content: Content, sources_dir: Path) -> list[Problem]:
-    problems: list[Problem] = []
-    texts: dict[str, str] = {}
-    for source in content.sources:
-        if not source.file:
-            problems.append(
-                Problem(
-                    source.origin.file,
-                    source.origin.line,
-                    f"source '{source.id}' names no 'file' to check quotes against",
-                )
-            )
-            continue
-        path = sources_dir / source.file
-        try:
-            texts[source.id] = squash(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            problems.append(
-                Problem(
-                    source.origin.file,
-                    source.origin.line,
-                    f"cannot read source text {path}: {exc.strerror}",
-                )
-            )
-    for response in content.responses:
-        for citation in response.citations:
-            text = texts.get(citation.source)
-            if text is not None and citation.quote and squash(citation.quote) not in text:
-                problems.append(
-                    Problem(
-                        citation.origin.file,
-                        citation.origin.line,
-                        f"quote not found in source '{citation.source}': "
-                        f'"{citation.quote[:60]}..."',
-                    )
-                )
-    return problems
+def check_quotes(
+    content: Content, sources_dir: Path, also: Iterable[Citation] = ()
+) -> list[Problem]:
+    """The answers' quotes and `also` (the assessment's) against the sources' captured text."""
+    answers = (c for r in content.responses for c in r.citations)
+    return sources.check_quotes([*answers, *also], content.sources, sources_dir)
