@@ -20,10 +20,10 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.content.load import default_root, load_content
-from bot.content.model import Example, Intent, Origin
 from bot.evaluation import load_items
 from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import normalize
+from bot.values.content import Example, Intent, Origin
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:

@@ -96,9 +96,9 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.dialogue.state import ConversationKey
-    from bot.dialogue.turn import Turn
     from bot.terminal import render
+    from bot.values.conversation import ConversationKey
+    from bot.values.turn import Turn
 
     async def answer() -> Any:
         engine = (await _engine(args, settings, memory=True)).current
@@ -149,9 +149,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     if not args.answer:
-        from bot.dialogue.state import ConversationKey
-        from bot.dialogue.turn import Action, Turn
         from bot.terminal import chat, render
+        from bot.values.conversation import ConversationKey
+        from bot.values.turn import Action, Turn
 
         async def guided() -> int:
             engine = (await _engine(args, settings, memory=True)).current

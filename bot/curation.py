@@ -32,12 +32,12 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.content.domain import DOMAIN_FILE
-from bot.content.model import Content
 from bot.content.problems import Problem
 from bot.content.validate import validate_content
 from bot.nlu.matcher import Candidate, Matcher
 from bot.nlu.normalize import normalize, stem, stems, words
 from bot.store.base import Feedback, LoggedQuestion
+from bot.values.content import Content
 
 SIMILAR_AT = 80.0
 MAX_EXAMPLES = 5  # phrasings shown per cluster

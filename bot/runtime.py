@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
-from bot.content.model import Content
 from bot.content.problems import ContentError, Problem
 from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
@@ -25,6 +24,7 @@ from bot.rolefit.flow import FlowRunner
 from bot.rolefit.load import load_rolefit
 from bot.rolefit.model import RoleFit
 from bot.store.base import Store, StoreErrors
+from bot.values.content import Content
 
 if TYPE_CHECKING:
     from bot.settings import NluSettings

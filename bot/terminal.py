@@ -11,9 +11,10 @@ import sys
 import textwrap
 from typing import TextIO
 
-from bot.content.model import Source
 from bot.dialogue.engine import Engine
-from bot.dialogue.replies import (
+from bot.values.content import Source
+from bot.values.conversation import ConversationKey
+from bot.values.replies import (
     Answer,
     Clarify,
     Fallback,
@@ -23,8 +24,7 @@ from bot.dialogue.replies import (
     Reply,
     Topic,
 )
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action, Turn
+from bot.values.turn import Action, Turn
 
 _LINK = re.compile(r"<(https?://[^>|]+)\|([^>]+)>")
 WIDTH = 88

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.content.load import default_root
-from bot.content.model import Content
 from bot.content.validate import validate_content
 from bot.nlu.matcher import Matcher
+from bot.values.content import Content
 from tests.support.standin import SlackStandIn
 
 REPO = default_root()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.model import Example, Intent, Origin
 from bot.nlu.matcher import MAX_SENTENCES, Matcher, Thresholds
+from bot.values.content import Example, Intent, Origin
 
 
 def make(

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.fields import check_fields, read_yaml, text_items
-from bot.content.model import Domain, Origin
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict
+from bot.values.content import Domain, Origin
 
 DOMAIN_FILE = "domain.yml"
 ROLE_PLACEHOLDER = "{role}"

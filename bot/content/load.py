@@ -13,9 +13,9 @@ from typing import Any
 
 from bot.content.domain import load_domain
 from bot.content.fields import check_fields, list_items, read_yaml, text_items
-from bot.content.model import Citation, Content, Example, Intent, Origin, Response, Source
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
+from bot.values.content import Citation, Content, Example, Intent, Origin, Response, Source
 
 INTENT_FIELDS = {
     "id": True,

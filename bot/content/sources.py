@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bot.content.fields import read_yaml
 from bot.content.load import SOURCES_FILE, default_root, source_list
-from bot.content.model import Citation, Source
 from bot.content.problems import Problem
+from bot.values.content import Citation, Source
 
 _SQUASH = re.compile(r"[\W_]+")
 

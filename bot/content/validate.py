@@ -16,9 +16,9 @@ from rapidfuzz import fuzz, process
 
 from bot.content import sources
 from bot.content.load import load_content
-from bot.content.model import Citation, Content
 from bot.content.problems import Problem
 from bot.nlu.normalize import normalize, stem, words
+from bot.values.content import Citation, Content
 
 SECTION_LIMIT = 3000  # Slack: characters in one section block's text
 TITLE_LIMIT = 150  # Slack: characters in a header block

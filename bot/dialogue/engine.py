@@ -19,12 +19,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from bot.content.model import Content
 from bot.dialogue.questionlog import DEFAULT_SALT, entry_for, question_id, user_hash
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
-from bot.dialogue.state import ConversationKey, ConversationState
-from bot.dialogue.turn import Action, Turn
-from bot.nlu.matcher import Match, Matcher
+from bot.nlu.matcher import Matcher
 from bot.rolefit.flow import FlowRunner
 from bot.store.base import (
     Conversations,
@@ -33,6 +29,11 @@ from bot.store.base import (
     StoreErrors,
     StoreUnavailable,
 )
+from bot.values.content import Content
+from bot.values.conversation import ConversationKey, ConversationState
+from bot.values.match import Match
+from bot.values.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
+from bot.values.turn import Action, Turn
 
 CONVERSATION_TTL_S = 7 * 24 * 3600  # kept past the flow's own expiry, so we can say it expired
 

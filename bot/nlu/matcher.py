@@ -63,16 +63,15 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.content.model import Content, Intent, Origin
 from bot.nlu.normalize import FILLER, sentences, stem, words
+from bot.values.content import Content, Intent, Origin
+from bot.values.match import Match, Outcome
 
 FILLER_WEIGHT = 0.05  # "ok", "please", "quick question": present, but saying nothing
-Outcome = Literal["answer", "clarify", "fallback"]
 
 
 # a message's sentences matched on their own, at most (the last ones: the question tends to end it)
@@ -118,23 +117,6 @@ class Candidate:
     example: str
     origin: Origin
     covered: float = 0.0  # the share of the question's weight this example explains
-
-
-@dataclass(frozen=True)
-class Match:
-    text: str
-    outcome: Outcome
-    intent: str | None  # set only when the outcome is "answer"
-    confidence: float
-    suggestions: tuple[str, ...]  # intents offered for "did you mean" (clarify only)
-    evidence: str | None  # the example that matched best
-    evidence_origin: Origin | None
-    best: str | None  # the best-scoring intent, whatever the outcome
-    runner_up: str | None
-    runner_up_score: float
-    reason: str  # why this outcome, in words, for "why this answer?" and eval
-    normalized: str = ""
-    corrections: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)

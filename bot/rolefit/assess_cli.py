@@ -15,8 +15,9 @@ from typing import TextIO
 
 from bot.content.sources import default_sources_path, load_sources
 from bot.rolefit.load import default_rolefit_path, load_rolefit
-from bot.rolefit.model import Recommendation, RoleFit
+from bot.rolefit.model import RoleFit
 from bot.rolefit.rules import AnswerError, evaluate
+from bot.values.assessment import Recommendation
 
 
 def run_assess(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.rolefit.model import Question
+from bot.values.assessment import Question
 
 
 def extract_answers(

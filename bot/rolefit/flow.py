@@ -15,13 +15,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from bot.content.model import Source
-from bot.dialogue.replies import FlowQuestion, FlowResult, Notice, Reply, Topic
-from bot.dialogue.state import FlowState
-from bot.dialogue.turn import Action
 from bot.rolefit.extract import extract_answers
-from bot.rolefit.model import Question, QuoteRef, RoleFit
+from bot.rolefit.model import RoleFit
 from bot.rolefit.rules import check, evaluate
+from bot.values.assessment import Question, QuoteRef
+from bot.values.content import Source
+from bot.values.conversation import FlowState
+from bot.values.replies import FlowQuestion, FlowResult, Notice, Reply, Topic
+from bot.values.turn import Action
 
 # Words that steer the flow rather than answer it; the whole message must be one of these.
 BACK = frozenset({"back", "go back", "previous", "undo"})

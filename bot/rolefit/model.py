@@ -8,9 +8,14 @@ free text against. Nothing here does anything: no I/O, no Slack, no decisions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.content.model import Citation
+from bot.values.assessment import (
+    Question,
+    QuoteRef,
+    Recommendation,
+)
+from bot.values.content import Citation
 
 RECOMMENDATIONS = ("cto", "cio", "both", "cto_first", "cio_first")
 # Question ids and option values are fixed: Slack buttons, saved results and the decision table
@@ -24,63 +29,6 @@ FIXED_QUESTIONS: dict[str, tuple[str, ...]] = {
     "current_leader": ("none", "cio", "cto", "both"),
 }
 QUOTE_LIMIT = 300
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str  # fixed machine value, e.g. "creator"; Slack buttons carry it
-    label: str  # what people read, e.g. "We sell technology"
-    hint: str = ""
-    # Words and phrases in free text that clearly mean this option (curators extend them in
-    # assessment/rolefit.yml); matched as whole words, ignoring case and punctuation.
-    match: tuple[str, ...] = ()
-    # Headcount bands for the size question: a stated "<n> people" picks the first option
-    # whose max_people is >= n, or the option without one (the open-ended top band).
-    max_people: int | None = None
-
-
-@dataclass(frozen=True)
-class QuoteRef:
-    source: str
-    quote: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str  # fixed: tech_role, size, priority, compliance, industry, current_leader
-    text: str
-    options: tuple[Option, ...]
-    why: str  # the answer to "why do you ask?"
-    why_citations: tuple[QuoteRef, ...] = ()
-    help: str = ""
-
-    def option(self, value: str) -> Option | None:
-        return next((o for o in self.options if o.value == value), None)
-
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(o.value for o in self.options)
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One rationale bullet, naming the answer it comes from."""
-
-    question: str
-    answer: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    kind: str  # one of RECOMMENDATIONS
-    title: str  # e.g. "Hire a CTO"
-    summary: str
-    rationale: tuple[Reason, ...]
-    citations: tuple[QuoteRef, ...]
-    notes: tuple[str, ...]
-    answers: dict[str, str] = field(default_factory=dict)
-    followups: tuple[str, ...] = ()  # intent ids, e.g. ("hiring_cto",)
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,9 @@ from typing import Any
 from bot.content.fields import check_fields, list_items
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
-from bot.rolefit.model import (
-    FIXED_QUESTIONS,
-    RECOMMENDATIONS,
-    AnswerReason,
-    Option,
-    Outcome,
-    Question,
-)
+from bot.rolefit.model import FIXED_QUESTIONS, RECOMMENDATIONS, AnswerReason, Outcome
 from bot.rolefit.reader import FieldReader
+from bot.values.assessment import Option, Question
 
 _QUESTION_FIELDS = {
     "id": True,

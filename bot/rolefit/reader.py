@@ -11,10 +11,11 @@ import string
 from typing import Any
 
 from bot.content.fields import check_fields, list_items, text_items
-from bot.content.model import Citation, Origin
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
-from bot.rolefit.model import FIXED_QUESTIONS, QUOTE_LIMIT, Condition, QuoteRef
+from bot.rolefit.model import FIXED_QUESTIONS, QUOTE_LIMIT, Condition
+from bot.values.assessment import QuoteRef
+from bot.values.content import Citation, Origin
 
 _CITATION_FIELDS = {"source": True, "quote": True}
 

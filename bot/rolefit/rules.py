@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.rolefit.model import (
-    Condition,
-    Evaluation,
-    Note,
-    Question,
-    QuoteRef,
-    Reason,
-    Recommendation,
-    RoleFit,
-    Rule,
-)
+from bot.rolefit.model import Condition, Evaluation, Note, RoleFit, Rule
+from bot.values.assessment import Question, QuoteRef, Reason, Recommendation
 
 
 class AnswerError(ValueError):

@@ -24,8 +24,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.content.model import Source
-from bot.dialogue.replies import (
+from bot.slack import ids
+from bot.slack.escape import escape
+from bot.values.assessment import QuoteRef
+from bot.values.content import Source
+from bot.values.replies import (
     Answer,
     Clarify,
     Fallback,
@@ -35,9 +38,6 @@ from bot.dialogue.replies import (
     Reply,
     Topic,
 )
-from bot.rolefit.model import QuoteRef
-from bot.slack import ids
-from bot.slack.escape import escape
 
 MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100

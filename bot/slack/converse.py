@@ -13,15 +13,15 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.dialogue.replies import Reply
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action
 from bot.slack import places
 from bot.slack.blocks import render
 from bot.slack.deps import Deps
 from bot.slack.metrics import outcome_of
 from bot.slack.outbox import Outbox
 from bot.slack.places import Place
+from bot.values.conversation import ConversationKey
+from bot.values.replies import Reply
+from bot.values.turn import Action
 
 turns = logging.getLogger("bot.slack.turns")
 

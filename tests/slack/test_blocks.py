@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import ButtonElement
 
-from bot.content.model import Citation, Origin, Response, Source
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, Topic
-from bot.nlu.matcher import Match
-from bot.rolefit.model import Option, Question
 from bot.slack import ids
 from bot.slack.blocks import RenderOptions, button, fit, render, split_text
 from bot.slack.escape import escape
+from bot.values.assessment import Option, Question
+from bot.values.content import Citation, Origin, Response, Source
+from bot.values.match import Match
+from bot.values.replies import Answer, Clarify, Fallback, FlowQuestion, Topic
 
 HERE = Origin("test.yml", 1)
 WORDS = (

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.content.model import Response, Source
-from bot.nlu.matcher import Match
-from bot.rolefit.model import Question, QuoteRef, Recommendation
+from bot.values.assessment import Question, QuoteRef, Recommendation
+from bot.values.content import Response, Source
+from bot.values.match import Match
 
 
 @dataclass(frozen=True)
