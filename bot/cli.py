@@ -62,11 +62,12 @@ async def _engine(
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import check_quotes, lint, validate_content
+    from bot.content.validate import check_quotes
+    from bot.nlu.lint import lint, load_validated
     from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
     # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
         root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
@@ -109,10 +110,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
+    from bot.nlu.lint import load_validated
     from bot.nlu.matcher import Matcher
 
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     matcher = Matcher.for_content(content)
@@ -174,15 +175,15 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
     from bot.evaluation import EvalFileError, evaluate, format_report, load_items
+    from bot.nlu.lint import load_validated
     from bot.nlu.matcher import Matcher
 
     try:
         items = load_items(Path(args.file))
     except EvalFileError as exc:
         raise UsageError(str(exc)) from exc
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     report = evaluate(Matcher.for_content(content), items, strict=args.strict)
@@ -191,9 +192,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
+    from bot.nlu.lint import load_validated
 
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     model = {
@@ -269,13 +270,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
     from bot.curation import CannotEdit, apply_edits, diff, plan_edits, suggest
+    from bot.nlu.lint import load_validated
     from bot.nlu.matcher import Matcher
 
     since_s = _since(args)
     root = _content_root(args, settings)
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     questions, _, _ = asyncio.run(_read_log(settings, since_s, votes=False))

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.domain import DOMAIN_FILE
 from bot.content.problems import Problem
-from bot.content.validate import validate_content
+from bot.nlu.lint import load_validated
 from bot.nlu.matcher import Candidate, Matcher
 from bot.nlu.normalize import normalize, stem, stems, words
 from bot.store.base import Feedback, LoggedQuestion
@@ -472,7 +472,7 @@ def check_edits(root: Path, edits: Mapping[str, tuple[str, str]]) -> list[Proble
             shutil.copy(root / DOMAIN_FILE, staged / DOMAIN_FILE)
         for file, (_, after) in edits.items():
             (staged / file).write_text(after, encoding="utf-8")
-        content, problems = validate_content(staged)
+        content, problems = load_validated(staged)
         rolefit = staged / "assessment" / "rolefit.yml"
         if rolefit.is_file():
             _, rf_problems = load_rolefit(rolefit, (s.id for s in content.sources))

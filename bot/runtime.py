@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
 from bot.content.problems import ContentError, Problem
-from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
+from bot.nlu.lint import load_validated
 from bot.nlu.matcher import Matcher
 from bot.rolefit.flow import FlowRunner
 from bot.rolefit.load import load_rolefit
@@ -35,7 +35,7 @@ logger = logging.getLogger("bot.runtime")
 def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Problem]]:
     """Load and validate everything; raise ContentError if anything is an error."""
     root = root or default_root()
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
     # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
         root / "assessment" / "rolefit.yml", (s.id for s in content.sources)

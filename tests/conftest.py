@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.load import default_root
-from bot.content.validate import validate_content
+from bot.nlu.lint import load_validated
 from bot.nlu.matcher import Matcher
 from bot.values.content import Content
 from tests.support.standin import SlackStandIn
@@ -20,7 +20,7 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session")
 def shipped() -> Content:
-    content, problems = validate_content(REPO)
+    content, problems = load_validated(REPO)
     errors = [str(p) for p in problems if p.level == "error"]
     assert not errors, errors
     return content

@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.content.validate import validate_content
 from bot.curation import (
     CannotEdit,
     Suggestion,
@@ -27,6 +26,7 @@ from bot.curation import (
     plan_edits,
     readable,
 )
+from bot.nlu.lint import load_validated
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.sqlite import SqliteStore
 from tests.conftest import REPO
@@ -303,7 +303,7 @@ def test_suggest_apply_appends_the_example_after_the_last_one_and_validates(
     )
     after = path.read_text()
     assert after == before + '  - "cio plus cto"\n'
-    _, problems = validate_content(content)
+    _, problems = load_validated(content)
     assert not [p for p in problems if p.level == "error"]
     # the gap is closed: asking again proposes nothing
     assert main(["--content", str(content), "suggest"]) == 0
