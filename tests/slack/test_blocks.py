@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.slack import ids
-from bot.slack.blocks import RenderOptions, button, fit, render, split_text
+from bot.slack.blocks import RenderOptions, button, render
 from bot.slack.escape import escape
+from bot.slack.limits import fit, split_text
 from bot.values.assessment import Option, Question
 from bot.values.content import Citation, Origin, Response, Source
 from bot.values.match import Match
