@@ -233,7 +233,7 @@ def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _since(args: argparse.Namespace) -> float:
-    from bot.curation import parse_duration
+    from bot.curation.report import parse_duration
 
     try:
         return parse_duration(args.since)
@@ -260,7 +260,7 @@ async def _read_log(
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.curation import build_report, format_report, report_json
+    from bot.curation.report import build_report, format_report, report_json
 
     since_s = _since(args)
     questions, feedback, now = asyncio.run(_read_log(settings, since_s))
@@ -270,7 +270,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.curation import CannotEdit, apply_edits, diff, plan_edits, suggest
+    from bot.curation.suggest import CannotEdit, apply_edits, diff, plan_edits, suggest
     from bot.nlu.lint import load_validated
     from bot.nlu.matcher import Matcher
 

@@ -13,16 +13,13 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.curation import (
+from bot.curation.report import build_report, cluster_questions, format_report, parse_duration
+from bot.curation.suggest import (
     CannotEdit,
     Suggestion,
     append_example,
     apply_edits,
-    build_report,
-    cluster_questions,
     diff,
-    format_report,
-    parse_duration,
     plan_edits,
     readable,
 )

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.curation import build_report
+from bot.curation.report import build_report
 from bot.dialogue.engine import Engine, EngineSettings
 from bot.dialogue.questionlog import DEFAULT_SALT, user_hash
 from bot.runtime import build_engine
