@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.matcher import MAX_SENTENCES, Matcher, Thresholds
+from bot.nlu.decision import Thresholds
+from bot.nlu.matcher import MAX_SENTENCES, Matcher
 from bot.values.content import Example, Intent, Origin
 
 

@@ -21,8 +21,9 @@ import yaml
 from bot.content.domain import DOMAIN_FILE
 from bot.content.problems import Problem
 from bot.curation.report import GAP_OUTCOMES, cluster_questions
+from bot.nlu.decision import Candidate
 from bot.nlu.lint import load_validated
-from bot.nlu.matcher import Candidate, Matcher
+from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import normalize, stem, stems, words
 from bot.store.base import LoggedQuestion
 from bot.values.content import Content
