@@ -11,7 +11,7 @@ from bot.values.content import Origin
 Outcome = Literal["answer", "clarify", "fallback"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # thirteen fields: by name, so two floats cannot swap
 class Match:
     text: str
     outcome: Outcome

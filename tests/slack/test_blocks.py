@@ -80,17 +80,17 @@ def answer(
     sources = tuple(source if n % 2 == 0 else unlinked for n in range(citations))
     topics = tuple(Topic(f"intent_{n}", f"Related question number {n}") for n in range(related))
     match = Match(
-        question,
-        "answer",
-        "cio_vs_cto",
-        0.8,
-        (),
-        "what is a cio",
-        HERE,
-        "cio_vs_cto",
-        "cto_role",
-        0.4,
-        "because",
+        text=question,
+        outcome="answer",
+        intent="cio_vs_cto",
+        confidence=0.8,
+        suggestions=(),
+        evidence="what is a cio",
+        evidence_origin=HERE,
+        best="cio_vs_cto",
+        runner_up="cto_role",
+        runner_up_score=0.4,
+        reason="because",
     )
     return Answer(response, sources, topics, question, match, offer_assessment=True)
 
@@ -209,7 +209,17 @@ def test_long_labels_and_titles_are_shortened_at_a_word_with_an_ellipsis() -> No
 
 def test_clarify_and_fallback_escape_the_question() -> None:
     match = Match(
-        "<!channel> hi", "clarify", None, 0.4, ("a", "b"), None, None, None, None, 0.0, ""
+        text="<!channel> hi",
+        outcome="clarify",
+        intent=None,
+        confidence=0.4,
+        suggestions=("a", "b"),
+        evidence=None,
+        evidence_origin=None,
+        best=None,
+        runner_up=None,
+        runner_up_score=0.0,
+        reason="",
     )
     clarify = render(Clarify("<!channel> & <@U123> hi", (Topic("a", "A"), Topic("b", "B")), match))
     fallback = render(
