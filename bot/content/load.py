@@ -1,7 +1,7 @@
-"""Read intents/, responses/ and domain.yml into the content model, collecting every structural problem.
+"""Read intents/, responses/ and domain.yml into the content model, with every structural problem.
 
-Owns the file layout and field names; cross-file rules (ids that must match, quotes that
-must exist in sources) live in validate.py. Never raises on bad content: it returns what it
+Owns the file layout and field names; cross-file rules (ids that must match) live in
+validate.py, quotes against the sources' text in sources.py. Never raises on bad content: it returns what it
 could build and the list of problems, so `rolebot validate` can report them all at once.
 """
 

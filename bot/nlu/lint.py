@@ -2,8 +2,9 @@
 
 Two examples of different intents that normalise to the same words are an error (the matcher
 cannot tell them apart); nearly the same, a warning; `lint` runs the real matcher leave-one-out
-over every example (`rolebot validate --lint`). These lived in content/validate.py, which made
-content/ import nlu/ while nlu/ imports content's values; content/ now checks files and ids only.
+over every example (`rolebot validate --lint`). They live here, not in content/, because
+content/ sits below nlu/: it checks files and ids and knows nothing of normalisation.
+`load_validated` runs both, which is what every command that loads content calls.
 """
 
 from __future__ import annotations
