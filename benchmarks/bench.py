@@ -21,11 +21,11 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.content.load import default_root, load_content
-from bot.content.model import Content, Example, Intent, Origin
 from bot.evaluation import load_items
 from bot.nlu.fusion import _MEMO
 from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import normalize
+from bot.values.content import Content, Example, Intent, Origin
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -88,7 +88,7 @@ def run_bench(root: Path, quick: bool = False) -> int:
     for _ in range(3 if quick else 7):
         start = time.perf_counter()
         content, _ = load_content(root)
-        matcher = Matcher(content.intents, content.domain_terms)
+        matcher = Matcher.for_content(content)
         loads.append(time.perf_counter() - start)
     print(
         f"content load + index build:  median {statistics.median(loads) * 1000:.1f} ms "

@@ -65,7 +65,7 @@ def _matcher(args: argparse.Namespace, settings: Settings, content: Any) -> Any:
     from bot.runtime import build_matcher
 
     if getattr(args, "lexical", False):
-        return Matcher(content.intents, content.domain_terms)
+        return Matcher.for_content(content)
     return build_matcher(content, _content_root(args, settings), settings.nlu)
 
 
@@ -73,22 +73,22 @@ def _matcher(args: argparse.Namespace, settings: Settings, content: Any) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import check_quotes, lint, validate_content
-    from bot.rolefit.definition import load_rolefit, verify_quotes
+    from bot.content.validate import check_quotes
+    from bot.nlu.lint import lint, load_validated
+    from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
+    # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
-        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+        root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
     problems += rf_problems
     if args.sources_dir:
         sources_dir = Path(args.sources_dir)
         if not sources_dir.is_dir():
             raise UsageError(f"--sources-dir {sources_dir}: not a directory")
-        problems += check_quotes(content, sources_dir)
-        if rolefit is not None:
-            problems += verify_quotes(rolefit, sources_dir)
+        problems += check_quotes(content, sources_dir, rolefit.citations if rolefit else ())
     errors = [p for p in problems if p.level == "error"]
     if args.lint and not errors:
         problems += lint(content)
@@ -108,9 +108,9 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.dialogue.state import ConversationKey
-    from bot.dialogue.turn import Turn
     from bot.terminal import render
+    from bot.values.conversation import ConversationKey
+    from bot.values.turn import Turn
 
     async def answer() -> Any:
         engine = (await _engine(args, settings, memory=True)).current
@@ -121,9 +121,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
+    from bot.nlu.lint import load_validated
 
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     matcher = _matcher(args, settings, content)
@@ -168,9 +168,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     if not args.answer:
-        from bot.dialogue.state import ConversationKey
-        from bot.dialogue.turn import Action, Turn
         from bot.terminal import chat, render
+        from bot.values.conversation import ConversationKey
+        from bot.values.turn import Action, Turn
 
         async def guided() -> int:
             engine = (await _engine(args, settings, memory=True)).current
@@ -182,7 +182,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
         return asyncio.run(guided())
     from bot.rolefit.assess_cli import run_assess
-    from bot.rolefit.definition import load_rolefit
+    from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
     sources = root / "responses" / "sources.yml"
@@ -193,14 +193,14 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
     from bot.evaluation import EvalFileError, evaluate, format_report, load_items
+    from bot.nlu.lint import load_validated
 
     try:
         items = load_items(Path(args.file))
     except EvalFileError as exc:
         raise UsageError(str(exc)) from exc
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     report = evaluate(_matcher(args, settings, content), items, strict=args.strict)
@@ -209,9 +209,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
+    from bot.nlu.lint import load_validated
 
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     model = {
@@ -250,7 +250,7 @@ def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _since(args: argparse.Namespace) -> float:
-    from bot.curation import parse_duration
+    from bot.curation.report import parse_duration
 
     try:
         return parse_duration(args.since)
@@ -277,7 +277,7 @@ async def _read_log(
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.curation import build_report, format_report, report_json
+    from bot.curation.report import build_report, format_report, report_json
 
     since_s = _since(args)
     questions, feedback, now = asyncio.run(_read_log(settings, since_s))
@@ -287,19 +287,17 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
-    from bot.curation import CannotEdit, apply_edits, diff, plan_edits, suggest
+    from bot.curation.suggest import CannotEdit, apply_edits, diff, plan_edits, suggest
+    from bot.nlu.lint import load_validated
     from bot.nlu.matcher import Matcher
 
     since_s = _since(args)
     root = _content_root(args, settings)
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     questions, _, _ = asyncio.run(_read_log(settings, since_s, votes=False))
-    suggestions, skipped = suggest(
-        questions, content, Matcher(content.intents, content.domain_terms)
-    )
+    suggestions, skipped = suggest(questions, content, Matcher.for_content(content))
     for skip in skipped:
         print(
             f"skipped ({skip.questions} asked): {skip.phrasing!r}: {skip.reason}", file=sys.stderr

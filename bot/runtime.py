@@ -16,16 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
-from bot.content.model import Content
 from bot.content.problems import ContentError, Problem
-from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
 from bot.nlu.fusion import Understanding, build_understanding
+from bot.nlu.lint import load_validated
 from bot.nlu.matcher import Matcher
 from bot.nlu.semantic import VECTORS_FILE, ModelUnavailable
-from bot.rolefit.definition import RoleFit, load_rolefit
 from bot.rolefit.flow import FlowRunner
+from bot.rolefit.load import load_rolefit
+from bot.rolefit.model import RoleFit
 from bot.store.base import Store, StoreErrors
+from bot.values.content import Content
 
 if TYPE_CHECKING:
     from bot.settings import NluSettings
@@ -36,9 +37,10 @@ logger = logging.getLogger("bot.runtime")
 def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Problem]]:
     """Load and validate everything; raise ContentError if anything is an error."""
     root = root or default_root()
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
+    # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
-        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+        root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
     problems = problems + rf_problems
     if rolefit is None or any(p.level == "error" for p in problems):
@@ -57,7 +59,7 @@ def build_matcher(
     `model_required`: at start-up a model that cannot be verified or loaded is an error to fix
     (ModelUnavailable, exit 2); on a reload the running bot carries on with the lexical matcher
     and says so (`Understanding.status`, /readyz, a metric, one log line)."""
-    lexical = Matcher(content.intents, content.domain_terms)
+    lexical = Matcher.for_content(content)
     semantic = nlu.semantic if nlu is not None else True
     cache = (nlu.vectors if nlu is not None else None) or root / VECTORS_FILE
     out_of_scope = [e.text for e in content.out_of_scope]
@@ -97,7 +99,13 @@ def build_engine(
     matcher = build_matcher(content, root, nlu, model_required)
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
-    flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)
+    flows = FlowRunner(
+        rolefit,
+        titles,
+        sources,
+        ttl_s=settings.flow_ttl_s,
+        assessment_intent=content.domain.assessment_intent,
+    )
     return Engine(
         content, matcher, store, store, flows, settings, store_errors=store_errors or StoreErrors()
     )

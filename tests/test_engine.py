@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.dialogue.engine import Engine, EngineSettings
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action, Turn
 from bot.runtime import build_engine
 from bot.store.sqlite import SqliteStore
+from bot.values.conversation import ConversationKey
+from bot.values.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice
+from bot.values.turn import Action, Turn
 
 ANA = ConversationKey("T1", "C1:1700000000.000100", "U_ANA")
 BEN = ConversationKey("T1", "C1:1700000000.000100", "U_BEN")

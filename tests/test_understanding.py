@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.content.model import Content
 from bot.nlu.fusion import SemanticIndex, Understanding, build_understanding
 from bot.nlu.matcher import Match, Matcher
 from bot.nlu.semantic import Encoder, ModelFiles, ModelUnavailable, default_files
+from bot.values.content import Content
 
 
 @pytest.fixture(scope="session")

@@ -53,8 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.content.model import Intent, Origin
-from bot.nlu.matcher import Candidate, Match, Matcher, Outcome, SemanticOpinion
+from bot.nlu.decision import Candidate
+from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import normalize
 from bot.nlu.semantic import (
     DIMENSIONS,
@@ -64,6 +64,8 @@ from bot.nlu.semantic import (
     default_tokenizer,
     vector_key,
 )
+from bot.values.content import Intent, Origin
+from bot.values.match import Match, Outcome, SemanticOpinion
 
 logger = logging.getLogger("bot.nlu")
 # a question that sets one role against another ("cto vs vp", "is the cto higher than a vp")

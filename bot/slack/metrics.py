@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply
+from bot.values.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply
 
 REQUEST_KINDS = ("event", "command", "action", "view", "other")
 MATCH_OUTCOMES = ("answer", "clarify", "fallback")
