@@ -237,3 +237,22 @@ def test_a_role_holder_pattern_that_does_not_compile_is_reported(write_tree: Wri
 def test_domain_yml_without_fallback_wording_is_refused(write_tree: WriteTree) -> None:
     root = good_tree(write_tree, **{"domain.yml": "help_intent: alpha\n"})
     assert "domain.yml:1: domain.yml is missing required field 'fallback'" in messages(root)
+
+
+def test_a_broken_out_of_scope_list_is_reported_at_its_line(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "intents/a.yml": intent("a", "alpha"),
+            "responses/a.yml": response("a"),
+            "responses/sources.yml": SOURCES,
+            "out_of_scope.yml": (
+                "description: not ours\nexamples:\n  - what is a tech stack\n  - ''\n"
+                "other_roles: cmo\nnotes: x\n"
+            ),
+        }
+    )
+    _, problems = load_validated(root)
+    shown = [str(p) for p in problems]
+    assert "out_of_scope.yml:4: 'examples' item must be non-empty text" in shown
+    assert any(s.startswith("out_of_scope.yml:5:") and "list" in s for s in shown)
+    assert any(s.startswith("out_of_scope.yml:6:") and "notes" in s for s in shown)
