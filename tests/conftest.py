@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.content.load import default_root
+from bot.nlu.fusion import Understanding
 from bot.nlu.lint import load_validated
 from bot.nlu.matcher import Matcher
+from bot.runtime import build_matcher
 from bot.values.content import Content
 from tests.support.standin import SlackStandIn
 
@@ -29,6 +31,14 @@ def shipped() -> Content:
 @pytest.fixture(scope="session")
 def matcher(shipped: Content) -> Matcher:
     return Matcher.for_content(shipped)
+
+
+@pytest.fixture(scope="session")
+def understanding(shipped: Content) -> Understanding:
+    """The matcher the bot serves with: lexical plus the real sentence model."""
+    found = build_matcher(shipped, REPO)
+    assert isinstance(found, Understanding) and found.semantic_available, found
+    return found
 
 
 @pytest.fixture

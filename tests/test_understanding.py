@@ -14,16 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.nlu.fusion import SemanticIndex, Understanding, build_understanding
+from bot.nlu.fusion import SemanticIndex, Understanding
 from bot.nlu.matcher import Match, Matcher
 from bot.nlu.semantic import Encoder, ModelFiles, ModelUnavailable, default_files
 from bot.values.content import Content
-
-
-@pytest.fixture(scope="session")
-def understanding(shipped: Content, matcher: Matcher) -> Understanding:
-    out_of_scope = [e.text for e in shipped.out_of_scope]
-    return build_understanding(matcher, shipped.intents, out_of_scope)
 
 
 def resolved(match: Match, intent: str) -> bool:
