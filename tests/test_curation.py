@@ -13,20 +13,17 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.content.validate import validate_content
-from bot.curation import (
+from bot.curation.report import build_report, cluster_questions, format_report, parse_duration
+from bot.curation.suggest import (
     CannotEdit,
     Suggestion,
     append_example,
     apply_edits,
-    build_report,
-    cluster_questions,
     diff,
-    format_report,
-    parse_duration,
     plan_edits,
     readable,
 )
+from bot.nlu.lint import load_validated
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.sqlite import SqliteStore
 from tests.conftest import REPO
@@ -260,6 +257,7 @@ def content(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     for folder in ("intents", "responses", "assessment"):
         shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "domain.yml", root / "domain.yml")
     return root
 
 
@@ -302,7 +300,7 @@ def test_suggest_apply_appends_the_example_after_the_last_one_and_validates(
     )
     after = path.read_text()
     assert after == before + '  - "cio plus cto"\n'
-    _, problems = validate_content(content)
+    _, problems = load_validated(content)
     assert not [p for p in problems if p.level == "error"]
     # the gap is closed: asking again proposes nothing
     assert main(["--content", str(content), "suggest"]) == 0

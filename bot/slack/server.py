@@ -258,7 +258,15 @@ async def _readyz(request: web.Request) -> web.Response:
     identity = app.deps.identity
     if not await identity.reachable(app.client, REACH_TIMEOUT_S, REACH_EVERY_S):
         return _not_ready(identity.problem or "Slack API unreachable")
-    return web.json_response({"ready": True, "intents": len(engine.content.intents), "store": "ok"})
+    # lexical alone is degraded, not down: still ready, and the detail says why
+    return web.json_response(
+        {
+            "ready": True,
+            "intents": len(engine.content.intents),
+            "store": "ok",
+            "understanding": engine.understanding,
+        }
+    )
 
 
 def _not_ready(reason: str) -> web.Response:

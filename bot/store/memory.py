@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
+from bot.values.conversation import ConversationKey, ConversationState
 
 
 class MemoryStore:
