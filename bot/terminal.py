@@ -51,9 +51,12 @@ def _wrap(text: str, indent: str = "") -> str:
     return "\n".join(lines)
 
 
-def _topics(topics: tuple[Topic, ...], heading: str) -> list[str]:
+def _topics(topics: tuple[Topic, ...], heading: str, numbered: bool = True) -> list[str]:
+    """Topics offered; not numbered beside numbered sources, so a number is never ambiguous."""
     if not topics:
         return []
+    if not numbered:
+        return ["", heading] + [f"  • {t.title}" for t in topics]
     return ["", heading] + [f"  {n}. {t.title}" for n, t in enumerate(topics, 1)]
 
 
@@ -74,11 +77,14 @@ def _sources(quotes: list[str], sources: tuple[Source, ...]) -> list[str]:
 
 def render(reply: Reply) -> str:
     out: list[str] = []
-    if isinstance(reply, Answer):
+    if isinstance(reply, Answer) and reply.small_talk:
+        out.append(_wrap(reply.response.body))
+    elif isinstance(reply, Answer):
         r = reply.response
         out += [r.title, "\u2500" * min(len(r.title), WIDTH), _wrap(r.short), "", _wrap(r.body)]
         out += _sources([c.quote for c in r.citations], reply.sources)
-        out += _topics(reply.related, "Related (type the title, or ask anything):")
+        if reply.then is None:
+            out += _topics(reply.related, "Related (type the title, or ask anything):", False)
         if reply.offer_assessment:
             out += ["", "Type 'start assessment' for the six-question CIO-or-CTO assessment."]
     elif isinstance(reply, Clarify):
@@ -110,20 +116,23 @@ def render(reply: Reply) -> str:
         if rec.notes:
             out += ["", "Notes:"] + [_wrap(f"• {note}", "  ") for note in rec.notes]
         out += _sources([q.quote for q in rec.citations], reply.sources)
-        out += _topics(reply.related, "Next:")
+        out += _topics(reply.related, "Next (type the title):", False)
     elif isinstance(reply, Notice):
         out.append(_wrap(reply.text))
         for n, (quote, source) in enumerate(zip(reply.citations, reply.sources), 1):
             out.append(_wrap(f"[{n}] {source.title}: \u201c{quote.quote}\u201d", "  "))
         out += _topics(reply.followups, "You can:")
+    if isinstance(reply, Answer | Notice) and reply.then is not None:
+        out += ["", render(reply.then)]  # the assessment's pending question, asked again
     return "\n".join(out)
 
 
-def _topic_action(text: str, offered: tuple[Topic, ...]) -> Action | None:
-    """In the terminal, a number or a title picks one of the topics just offered."""
+def _topic_action(text: str, offered: tuple[Topic, ...], numbered: bool = True) -> Action | None:
+    """In the terminal, a title (or its number, where they were numbered) picks one of the
+    topics just offered."""
     stripped = text.strip()
     for n, topic in enumerate(offered, 1):
-        if stripped == str(n) or stripped.casefold() == topic.title.casefold():
+        if (numbered and stripped == str(n)) or stripped.casefold() == topic.title.casefold():
             return Action("show_intent", topic.intent)
     return None
 
@@ -145,6 +154,7 @@ async def chat(
     key = ConversationKey("local", "terminal", "you")
     print("rolebot: ask me about CIOs and CTOs ('quit' or Ctrl-D to leave).", file=stdout)
     offered: tuple[Topic, ...] = ()
+    numbered = True
     while True:
         print("\nyou> ", end="", file=stdout, flush=True)
         line = stdin.readline()
@@ -158,17 +168,24 @@ async def chat(
             continue
         # Numbers after a "did you mean" or a flow question go to the engine as text, which
         # knows what they pick; after an answer or a fallback they pick a topic shown here.
-        reply = await engine.handle(Turn(key, line.strip(), _topic_action(line, offered)))
+        action = _topic_action(line, offered, numbered)
+        reply = await engine.handle(Turn(key, line.strip(), action))
         offered = _offered(reply)
+        numbered = not isinstance(reply, Answer | FlowResult)
         if assessment:
-            pending = isinstance(reply, FlowQuestion) or (
-                isinstance(reply, Notice) and reply.flow_active
+            pending = (
+                isinstance(reply, FlowQuestion)
+                or (isinstance(reply, Notice) and reply.flow_active)
+                or (isinstance(reply, Answer) and reply.then is not None)
             )
         print(render(reply), file=stdout, flush=True)
 
 
 def _offered(reply: Reply) -> tuple[Topic, ...]:
-    """Topics the terminal numbered in this reply, so a number or title picks one next turn."""
+    """Topics the terminal offered in this reply, so a title (or number) picks one next turn;
+    none while the assessment waits for an answer, so a number answers it."""
+    if isinstance(reply, Answer | Notice) and reply.then is not None:
+        return ()
     if isinstance(reply, Answer | FlowResult):
         return reply.related
     if isinstance(reply, Fallback):

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from bot.dialogue.questionlog import DEFAULT_SALT, entry_for, question_id, user_hash
 from bot.nlu.fusion import Understanding
@@ -39,6 +40,33 @@ from bot.values.turn import Action, Turn
 CONVERSATION_TTL_S = 7 * 24 * 3600  # kept past the flow's own expiry, so we can say it expired
 
 logger = logging.getLogger("bot.dialogue")
+
+# A goodbye gets a short closing, not "I can only answer questions about ..."
+CLOSINGS = frozenset(
+    {
+        "bye",
+        "bye bye",
+        "goodbye",
+        "good bye",
+        "see you",
+        "see ya",
+        "cya",
+        "later",
+        "ciao",
+        "bye for now",
+        "thats all",
+        "that is all",
+        "im done",
+        "i am done",
+        "ok bye",
+        "thanks bye",
+    }
+)
+CLOSING = "Bye! Ask me again any time."
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z ]+", "", text.casefold().replace("'", "")).split())
 
 
 @dataclass(frozen=True)
@@ -180,6 +208,17 @@ class Engine:
             match=match,
             offer_assessment=intent in self.domain.offer_assessment_after
             and self.flows is not None,
+            small_talk=self._small_talk(intent, response.citations),
+        )
+
+    def _small_talk(self, intent: str, citations: tuple[object, ...]) -> bool:
+        """A greeting or a thank-you: conversation, not help, citing nothing."""
+        found = self.content.intent(intent)
+        return (
+            found is not None
+            and found.kind == "conversation"
+            and intent != self.domain.help_intent
+            and not citations
         )
 
     # -- dispatch ---------------------------------------------------------------------------
@@ -195,10 +234,17 @@ class Engine:
             if self.flows.expired(state.flow, now):
                 state.flow = None
                 return self._expired(), state
+            if not self.flows.understands(state.flow, text):
+                aside = await self._aside(turn, text, state, now)
+                if aside is not None:
+                    return aside, state
             flow, reply = self.flows.on_text(state.flow, text, now)
             state.flow = flow
             await self._remember_result(turn.key, reply)
             return reply, state
+        if _words(text) in CLOSINGS:
+            state.suggestions = []
+            return Notice("closing", CLOSING), state
         picked = self._pick_suggestion(text, state)
         if picked:
             return await self._show(turn, picked, text, None, state, now)
@@ -211,6 +257,27 @@ class Engine:
             state.suggestions = list(match.suggestions)
             return Clarify(text, self.topics(match.suggestions), match), state
         return self._fallback(text, match), state
+
+    async def _aside(
+        self, turn: Turn, text: str, state: ConversationState, now: float
+    ) -> Answer | None:
+        """A question asked in the middle of the assessment ("what does a CIO do?"): its
+        answer, then the pending question again. None if it is not one we can answer."""
+        if self.flows is None or state.flow is None:
+            return None
+        match = await self.matcher.match_async(text)
+        if (
+            match.outcome != "answer"
+            or not match.intent
+            or match.intent == self.domain.assessment_intent
+        ):
+            return None
+        answer = self.answer_for(match.intent, text, match)
+        if answer is None:
+            return None
+        await self._log(turn, match, now)
+        state.flow, pending = self.flows.pending(state.flow, now)
+        return replace(answer, then=pending, offer_assessment=False)
 
     async def _on_action(
         self, turn: Turn, action: Action, state: ConversationState, now: float

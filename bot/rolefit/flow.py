@@ -149,6 +149,23 @@ class FlowRunner:
             return self._next(state)
         return self._next(state, self._noted(new, "Got it"))
 
+    def understands(self, state: FlowState, text: str) -> bool:
+        """Whether `text` means something inside the flow (a command, an option, an answer to
+        any question); otherwise the engine may answer it as a question of its own."""
+        command = _command(text)
+        if command in BACK | RESTART | CANCEL | WHY or command.isdigit():
+            return True
+        question = self._current(state)
+        return question is None or bool(
+            extract_answers(self.rolefit.questions, text, current=question.id)
+        )
+
+    def pending(self, state: FlowState, now: float) -> tuple[FlowState, FlowQuestion | None]:
+        """The question waiting for an answer, asked again after an aside (its clock reset)."""
+        state = self._touch(state, now)
+        question = self._current(state)
+        return state, self._question_reply(state, question, None) if question else None
+
     def expired(self, state: FlowState, now: float) -> bool:
         last = state.updated_at or state.started_at
         return now - last > self.ttl_s
@@ -201,8 +218,14 @@ class FlowRunner:
         if question is None:
             return self._next(state)
         citations, sources = self._cited(question.why_citations)
-        return self._touch(state, now), Notice(
-            "why", question.why, citations=citations, sources=sources, flow_active=True
+        state = self._touch(state, now)
+        return state, Notice(
+            "why",
+            question.why,
+            citations=citations,
+            sources=sources,
+            flow_active=True,
+            then=self._question_reply(state, question, None),
         )
 
     # -- helpers ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ and is not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, assert_never
 
@@ -216,6 +216,15 @@ def render(reply: Reply, options: RenderOptions = RenderOptions()) -> dict[str, 
 
     Every kind of reply is named: a new kind fails mypy here instead of rendering as a notice.
     """
+    if isinstance(reply, Answer | Notice) and reply.then is not None:
+        # the assessment's pending question, asked again beneath the aside
+        first = render(replace(reply, then=None), options)
+        pending = _flow_question(reply.then)
+        room = MESSAGE_BLOCKS_MAX - 1 - len(pending["blocks"])  # the question stays whole
+        return {
+            "text": fit(f"{first['text']}\n{pending['text']}", FALLBACK_TEXT_MAX),
+            "blocks": [*first["blocks"][:room], {"type": "divider"}, *pending["blocks"]],
+        }
     match reply:
         case Answer():
             return _answer(reply, options)
@@ -242,6 +251,8 @@ def _shared_by(options: RenderOptions) -> list[Json]:
 def _answer(reply: Answer, options: RenderOptions) -> dict[str, Any]:
     response = reply.response
     head: list[Json] = [_header(response.title), _section(f"*{response.short}*")]
+    if reply.small_talk:  # said once: the body alone
+        head = []
     body = split_text(response.body)
     pairs = [(c.quote, s) for c, s in zip(response.citations, reply.sources, strict=False)]
     tail: list[Json] = _sources_blocks(pairs)
@@ -376,7 +387,7 @@ def _notice(reply: Notice) -> dict[str, Any]:
     buttons = Buttons()
     if reply.followups:
         topic_buttons(buttons, reply.followups)
-    if reply.flow_active:
+    if reply.flow_active and reply.then is None:  # else the question beneath has them
         flow_controls(buttons, can_go_back=True)
     return _message(reply.text, [], body, tail + buttons.blocks())
 

@@ -32,6 +32,10 @@ class Answer:
     question: str  # what the person asked (raw), for feedback and "why this answer?"
     match: Match | None  # None when reached by a button, not by matching text
     offer_assessment: bool = False
+    # asked in the middle of the assessment: its pending question, shown again after the answer
+    then: FlowQuestion | None = None
+    # small talk (an intent of kind conversation): its body alone, so it is said once
+    small_talk: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,13 @@ class FlowResult:
 class Notice:
     """A short message with optional follow-ups: cancelled, expired, "why do you ask?" ..."""
 
-    kind: Literal["cancelled", "expired", "why", "unavailable", "info"]
+    kind: Literal["cancelled", "expired", "why", "unavailable", "info", "closing"]
     text: str
     citations: tuple[QuoteRef, ...] = ()
     sources: tuple[Source, ...] = ()
     followups: tuple[Topic, ...] = ()
     flow_active: bool = False  # the flow continues: show its controls again
+    then: FlowQuestion | None = None  # the question still pending ("why?"), shown after the text
 
 
 Reply = Answer | Clarify | Fallback | FlowQuestion | FlowResult | Notice
