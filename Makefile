@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,redis]'
 	@touch $(STAMP)
 
+# What you type is kept in data/rolebot.db (rolebot report shows it): make chat ARGS=--no-log keeps nothing
 chat: install
-	@$(BIN)/rolebot chat
+	@$(BIN)/rolebot chat $(ARGS)
 
 # `make test` is the quick loop (well under 90 s on 2 cores): everything but the tests marked
 # slow. `make test-all` runs every test, as CI does (.ci/run).

@@ -161,7 +161,17 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal import chat
 
     async def converse() -> int:
-        engines = await _engine(args, settings)
+        engines = await _engine(args, settings, memory=args.no_log)
+        if not args.no_log:  # say so before anything is typed
+            where = (
+                "the Redis store (ROLEBOT_REDIS_URL)"
+                if settings.core.redis_url
+                else str(settings.core.db_path)
+            )
+            print(
+                f"rolebot: what you type is kept in {where}, and `rolebot report` shows it; "
+                "`rolebot chat --no-log` keeps nothing."
+            )
         try:
             return await chat(engines.current)
         finally:
@@ -352,6 +362,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("chat", help="talk to the bot in the terminal")
+    p.add_argument(
+        "--no-log",
+        action="store_true",
+        help="keep nothing: no question log, no conversation state on disk",
+    )
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("ask", help="answer one question")

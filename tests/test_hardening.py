@@ -224,3 +224,18 @@ def test_a_yaml_tag_that_cannot_be_built_is_a_file_line_error(
     code, _, err = run("--content", str(root), "validate")
     assert code == 1 and "Traceback" not in err
     assert "intents/a.yml:4: invalid YAML: could not determine a constructor" in err
+
+
+def test_chat_says_where_it_keeps_what_you_type(run: Run, tmp_path: Path) -> None:
+    code, out, _ = run("chat", stdin="what does a cio do\nquit\n")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert f"what you type is kept in {tmp_path / 'rolebot.db'}" in first
+    assert "--no-log" in first
+    assert (tmp_path / "rolebot.db").exists()
+
+
+def test_chat_no_log_keeps_nothing(run: Run, tmp_path: Path) -> None:
+    code, out, _ = run("chat", "--no-log", stdin="what does a cio do\nquit\n")
+    assert code == 0 and "Sources:" in out and "kept in" not in out
+    assert not (tmp_path / "rolebot.db").exists()
