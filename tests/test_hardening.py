@@ -239,3 +239,17 @@ def test_chat_no_log_keeps_nothing(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("chat", "--no-log", stdin="what does a cio do\nquit\n")
     assert code == 0 and "Sources:" in out and "kept in" not in out
     assert not (tmp_path / "rolebot.db").exists()
+
+
+def test_yaml_nested_thousands_deep_is_a_problem_not_a_recursion_error(
+    run: Run, write_tree: WriteTree
+) -> None:
+    root = write_tree(
+        {
+            "intents/a.yml": "id: a\ndescription: d\nexamples: " + "[" * 5000 + "]" * 5000 + "\n",
+            "responses/sources.yml": "sources: []\n",
+        }
+    )
+    code, _, err = run("--content", str(root), "validate")
+    assert code == 1 and "Traceback" not in err
+    assert "intents/a.yml:1: invalid YAML: nested too deeply" in err

@@ -65,11 +65,16 @@ def parse(text: str) -> tuple[Any, list[YamlProblem]]:
         return None, [YamlProblem(line, f"invalid YAML: {what}")]
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         return None, [YamlProblem(1, f"invalid YAML: {exc}")]
+    except RecursionError:  # thousands of nested brackets: PyYAML's composer recurses
+        return None, [YamlProblem(1, "invalid YAML: nested too deeply")]
     if node is None:
         return None, []
     problems: list[YamlProblem] = []
     constructor = yaml.SafeLoader("")
-    return _convert(node, constructor, problems), problems
+    try:
+        return _convert(node, constructor, problems), problems
+    except RecursionError:
+        return None, [YamlProblem(1, "invalid YAML: nested too deeply")]
 
 
 def _convert(node: yaml.Node, constructor: yaml.SafeLoader, problems: list[YamlProblem]) -> Any:

@@ -11,10 +11,10 @@ tells them apart), and three routes for operators:
 
 The app's lifecycle owns the resources: at startup it asks Slack who the bot is (a bad token
 stops the server here, not at the first question). While Slack's Web API cannot be reached, a
-signed request is acked at once (so Slack piles up no retries) and the log says why in one line;
-a slash command's ack tells the person we can't reach Slack, and anything else is dispatched once
-auth.test succeeds again, or dropped and counted after HELD_MAX_S. At shutdown it waits for replies still
-being worked on after their ack, then closes the store. `run_http` and `run_socket` add the
+signed request is acked at once (so Slack piles up no retries) and the log says why in one
+line; a slash command's ack tells the person we can't reach Slack, and anything else is
+dispatched once auth.test succeeds again, or dropped and counted after HELD_MAX_S. At shutdown
+it waits for replies still being worked on after their ack, then closes the store. `run_http` and `run_socket` add the
 process's signals: SIGTERM/SIGINT stop within SHUTDOWN_S, SIGHUP reloads content.
 """
 
