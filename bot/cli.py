@@ -131,7 +131,8 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     matcher = _matcher(args, settings, content)
-    lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
+    text = " ".join(args.text) if args.text else None  # unquoted words are one question
+    lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in lines:
         m = matcher.match(text)
         record = {
@@ -150,7 +151,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
             },
         }
         if args.json:
-            print(json.dumps(record), flush=args.text is None)
+            print(json.dumps(record), flush=text is None)
         else:
             shown = m.intent or ", ".join(m.suggestions) or "-"
             print(f"{m.outcome:<8} {shown:<40} {m.confidence:.2f}  {text}")
@@ -377,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "match", help="show how questions match (one per line on stdin without TEXT)"
     )
-    p.add_argument("text", nargs="?")
+    p.add_argument("text", nargs="*")
     p.add_argument("--json", action="store_true", help="one JSON object per question")
     p.add_argument("--lexical", action="store_true", help="the lexical matcher alone, no model")
     p.set_defaults(func=cmd_match)

@@ -253,3 +253,12 @@ def test_yaml_nested_thousands_deep_is_a_problem_not_a_recursion_error(
     code, _, err = run("--content", str(root), "validate")
     assert code == 1 and "Traceback" not in err
     assert "intents/a.yml:1: invalid YAML: nested too deeply" in err
+
+
+def test_match_and_preview_take_unquoted_words_as_one_question(run: Run) -> None:
+    code, out, err = run("match", "--json", "what", "does", "a", "cto", "do")
+    assert code == 0, err
+    assert '"text": "what does a cto do"' in out and '"intent": "cto_role"' in out
+    code, out, err = run("preview", "what", "does", "a", "cto", "do")
+    assert code == 0, err
+    assert "Block Kit Builder" in out

@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
     preview = subparsers.add_parser(
         "preview", help="print the Block Kit JSON of the answer to QUESTION"
     )
-    preview.add_argument("question", metavar="QUESTION")
+    preview.add_argument("question", metavar="QUESTION", nargs="+")  # quoted or not
     _content_option(preview)
     preview.set_defaults(func=cmd_preview)
 
@@ -126,7 +126,7 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     async def answer() -> Any:
         engine = (await open_engine(settings, root, memory=True)).current
         return await engine.handle(
-            Turn(ConversationKey("preview", "preview", "preview"), args.question)
+            Turn(ConversationKey("preview", "preview", "preview"), " ".join(args.question))
         )
 
     print(preview_text(render(asyncio.run(answer()))["blocks"]))
