@@ -110,3 +110,13 @@ async def test_a_number_after_an_answer_is_not_taken_as_a_topic(tmp_path: Path) 
     assert await chat(engine, stdin, out) == 0
     await store.close()
     assert out.getvalue().count("Sources:") == 2
+
+
+async def test_a_goodbye_mid_assessment_says_the_answers_are_kept(engine: Engine) -> None:
+    await say(engine, "start assessment")
+    await say(engine, "1")
+    reply = await say(engine, "bye")
+    assert isinstance(reply, Notice) and reply.kind == "closing"
+    assert "kept for 24 h" in reply.text
+    reply = await say(engine, "2")
+    assert isinstance(reply, FlowQuestion) and reply.number == 3

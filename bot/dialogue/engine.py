@@ -234,6 +234,13 @@ class Engine:
             if self.flows.expired(state.flow, now):
                 state.flow = None
                 return self._expired(), state
+            if _words(text) in CLOSINGS:  # leaving mid-way: the answers so far are kept
+                hours = round(self.settings.flow_ttl_s / 3600)
+                return Notice(
+                    "closing",
+                    f"{CLOSING} Your assessment is kept for {hours} h: write again to carry "
+                    "on, or say 'cancel' to clear it.",
+                ), state
             if not self.flows.understands(state.flow, text):
                 aside = await self._aside(turn, text, state, now)
                 if aside is not None:
