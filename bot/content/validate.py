@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bot.content import sources
@@ -187,28 +187,26 @@ def _claim(
             )
         ]
     cited = {response.citations[n - 1].source for n in claim.cites}
+    return [Problem(file, line, m) for m in claim_problems(claim.text, cited, kinds)]
+
+
+def claim_problems(text: str, cited: set[str], kinds: Mapping[str, str]) -> list[str]:
+    """What a claim may not say given the sources it rests on (`cited`, source ids; `kinds`
+    their kind): "the sources" on one source, or a forum comment stated as nobody's view.
+    Shared with the assessment (bot/rolefit/load.py)."""
     problems = []
-    many = MANY_SOURCES.search(claim.text)
+    many = MANY_SOURCES.search(text)
     if many and len(cited) < 2:
         problems.append(
-            Problem(
-                file,
-                line,
-                f"\u201c{many.group(0)}\u201d, but this claim rests on one source "
-                f"({', '.join(sorted(cited))}): name it, or cite the others that say it",
-            )
+            f"\u201c{many.group(0)}\u201d, but this claim rests on one source "
+            f"({', '.join(sorted(cited))}): name it, or cite the others that say it"
         )
-    if all(kinds.get(source) == FORUM_KIND for source in cited) and not ATTRIBUTED.search(
-        claim.text
-    ):
-        problems.append(
-            Problem(
-                file,
-                line,
+    if cited and all(kinds.get(source) == FORUM_KIND for source in cited):
+        if not ATTRIBUTED.search(text):
+            problems.append(
                 "this claim rests only on a peer discussion: say whose view it is in its own "
-                "text (\u201ca CIO in finance writes\u201d, \u201cone practitioner says\u201d)",
+                "text (\u201ca CIO in finance writes\u201d, \u201cone practitioner says\u201d)"
             )
-        )
     return problems
 
 
