@@ -111,7 +111,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.terminal import render
+    from bot.terminal import render, render_quotes
     from bot.values.conversation import ConversationKey
     from bot.values.turn import Turn
 
@@ -120,7 +120,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         question = " ".join(args.text)
         return await engine.handle(Turn(ConversationKey("local", "ask", "you"), question))
 
-    print(render(asyncio.run(answer())))
+    reply = asyncio.run(answer())
+    print(render(reply, "rolebot ask --quotes shows what each source says"))
+    if args.quotes:
+        print("\n" + render_quotes(reply))
     return 0
 
 
@@ -373,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer one question")
     # the rest of the line is the question, so `rolebot ask what does a CIO do` works unquoted
     p.add_argument("text", nargs="+")
+    p.add_argument("--quotes", action="store_true", help="also print the quotes under each source")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser(
