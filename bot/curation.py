@@ -24,7 +24,7 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,20 @@ def link_feedback(
     return linked
 
 
+def one_vote_each(feedback: Sequence[Feedback]) -> list[Feedback]:
+    """Each person's latest vote per answer, oldest first. The stores keep only that already;
+    a database from before they did still holds every click, which this folds the same way
+    (`changed` when the person voted both ways)."""
+    latest: dict[tuple[str, str, str], Feedback] = {}
+    for vote in sorted(feedback, key=lambda f: f.at):
+        voter = (vote.team, vote.user, vote.answer)
+        earlier = latest.pop(voter, None)
+        if earlier is not None and (earlier.changed or earlier.helpful != vote.helpful):
+            vote = replace(vote, changed=True)
+        latest[voter] = vote
+    return list(latest.values())
+
+
 # -- the report ---------------------------------------------------------------------------------
 
 
@@ -145,8 +159,9 @@ def link_feedback(
 class IntentStats:
     intent: str
     answered: int
-    up: int
+    up: int  # people whose vote on an answer is a thumbs up (one vote per person per answer)
     down: int
+    changed: int  # of those votes, how many went the other way before (changed their mind)
     reasons: tuple[str, ...]  # reasons given with a thumbs down
     downvoted: tuple[str, ...]  # the questions (normalised) a thumbs down was about
 
@@ -162,7 +177,9 @@ class Report:
     clarify_rate: float
     fallback_rate: float
     intents: tuple[IntentStats, ...]  # most answered first
-    feedback: int
+    feedback: int  # votes: one per person per answer
+    voters: int  # distinct people who voted
+    changed_mind: int  # votes whose person had voted the other way first
     feedback_linked: int
     unanswered: tuple[Cluster, ...]  # fallback questions
     clarified: tuple[Cluster, ...]  # "did you mean" questions
@@ -178,13 +195,16 @@ def build_report(
     outcomes.update(q.outcome for q in questions)
     volume = len(questions)
     answered = Counter(q.intent for q in questions if q.outcome == "answer" and q.intent)
+    feedback = one_vote_each(feedback)
     votes: dict[str, dict[str, list[str]]] = defaultdict(
-        lambda: {"up": [], "down": [], "reasons": [], "downvoted": []}
+        lambda: {"up": [], "down": [], "changed": [], "reasons": [], "downvoted": []}
     )
     links = link_feedback(questions, feedback)
     for vote, question in zip(feedback, links):
         tally = votes[vote.intent]
         tally["up" if vote.helpful else "down"].append(vote.question)
+        if vote.changed:
+            tally["changed"].append(vote.question)
         if not vote.helpful:
             if vote.reason:
                 tally["reasons"].append(vote.reason)
@@ -198,6 +218,7 @@ def build_report(
                     answered[intent],
                     len(votes[intent]["up"]),
                     len(votes[intent]["down"]),
+                    len(votes[intent]["changed"]),
                     _tally(votes[intent]["reasons"]),
                     tuple(dict.fromkeys(votes[intent]["downvoted"])),
                 )
@@ -217,6 +238,8 @@ def build_report(
         fallback_rate=round(outcomes["fallback"] / volume, 4) if volume else 0.0,
         intents=intents,
         feedback=len(feedback),
+        voters=len({(f.team, f.user) for f in feedback}),
+        changed_mind=sum(1 for f in feedback if f.changed),
         feedback_linked=sum(1 for link in links if link is not None),
         unanswered=tuple(cluster_questions(q for q in questions if q.outcome == "fallback")),
         clarified=tuple(cluster_questions(q for q in questions if q.outcome == "clarify")),
@@ -272,14 +295,18 @@ def format_report(report: Report) -> str:
     lines += [
         "",
         (
-            f"Answers and feedback by intent ({report.feedback} votes, "
-            f"{report.feedback_linked} linked to a logged question)"
+            f"Answers and feedback by intent ({report.feedback} votes from {report.voters} "
+            f"{'person' if report.voters == 1 else 'people'}, {report.changed_mind} changed "
+            f"their mind, {report.feedback_linked} linked to a logged question)"
         ),
     ]
     if not report.intents:
         lines.append("  (none)")
     for s in report.intents:
-        lines.append(f"  {s.intent:<28} answered {s.answered:5d}   up {s.up:3d}   down {s.down:3d}")
+        changed = f"   ({s.changed} changed their mind)" if s.changed else ""
+        lines.append(
+            f"  {s.intent:<28} answered {s.answered:5d}   up {s.up:3d}   down {s.down:3d}{changed}"
+        )
         for reason in s.reasons[:MAX_EXAMPLES]:
             lines.append(f"      reason: {reason}")
         for question in s.downvoted[:MAX_EXAMPLES]:

@@ -161,6 +161,26 @@ def test_the_report_counts_outcomes_rates_surfaces_and_votes_per_intent() -> Non
     assert json.loads(json.dumps(report.as_dict()))["outcomes"]["answer"] == 3
 
 
+def test_the_report_counts_people_not_clicks_and_who_changed_their_mind() -> None:
+    questions = [asked("what does a cio do", "answer", "cio_role", user=u) for u in "abc"]
+
+    def vote(user: str, helpful: bool, ago_s: float, changed: bool = False) -> Feedback:
+        qid = f"{user}/what does a cio do"
+        return Feedback("T1", user, "cio_role", "q", helpful, NOW - ago_s, "", qid, changed)
+
+    votes = [
+        vote("a", False, 3, changed=True),  # a clicked up, then down: the store kept one
+        vote("b", True, 2),
+        vote("c", True, 5),  # c clicked up twice, and c's old database kept both
+        vote("c", True, 1),
+    ]
+    report = build_report(questions, votes, NOW - 86400, NOW)
+    (stats,) = report.intents
+    assert (stats.up, stats.down, stats.changed) == (2, 1, 1)
+    assert (report.feedback, report.voters, report.changed_mind) == (3, 3, 1)
+    assert "3 votes from 3 people, 1 changed their mind" in format_report(report)
+
+
 def test_an_empty_report_has_no_rates_to_divide_by_zero() -> None:
     report = build_report([], [], NOW - 60, NOW)
     assert (report.volume, report.clarify_rate, report.fallback_rate) == (0, 0.0, 0.0)
