@@ -291,7 +291,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"no suggestions from {len(questions)} questions")
         return 0
     for s in suggestions:
-        print(f"# {s.intent}: {s.phrasing!r} ({s.questions} asked, score {s.score:.2f})")
+        print(f"# {s.intent}: {s.phrasing!r} ({s.questions} asked): {s.figures()}")
     try:
         edits = plan_edits(root, suggestions)
     except CannotEdit as exc:
