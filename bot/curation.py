@@ -384,7 +384,7 @@ def suggest(
     files = {i.id: i.origin.file for i in content.intents}
     suggestions: list[Suggestion] = []
     skipped: list[Skipped] = []
-    warned = {_warning(p) for p in lint(content)}
+    warned: set[tuple[str, int, str]] | None = None  # lint's warnings now, once one is needed
     grown = content  # with the proposals so far
     for cluster in cluster_questions(q for q in questions if q.outcome in GAP_OUTCOMES):
         phrasing = readable(cluster.representative)
@@ -400,6 +400,8 @@ def suggest(
             reason = f"the matcher refuses it even as an example of {top.intent}: "
             skipped.append(Skipped(phrasing, cluster.count, reason + as_example.reason))
             continue
+        if warned is None:
+            warned = {_warning(p) for p in lint(content)}
         new = [p for p in lint(trial) if _warning(p) not in warned]
         if new:
             more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""

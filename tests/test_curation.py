@@ -406,7 +406,7 @@ def test_suggest_never_proposes_an_example_that_would_make_lint_warn() -> None:
     )
 
 
-@pytest.mark.parametrize("clarify_at", [0.4, 0.405, 0.4062, 0.4065, 0.41, 0.415])
+@pytest.mark.parametrize("clarify_at", [0.405, 0.4062, 0.415])
 def test_a_skipped_score_and_its_threshold_are_shown_alike_and_agree(clarify_at: float) -> None:
     """'cio plus cto' scores 0.4061: never 'scores 0.41, below 0.4062' (nor 0.30 below 0.3)."""
     _, skipped = suggested(
