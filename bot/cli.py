@@ -265,7 +265,24 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     since_s = _since(args)
     questions, feedback, now = asyncio.run(_read_log(settings, since_s))
     report = build_report(questions, feedback, now - since_s, now)
+    if args.html:
+        return _write_page(report, Path(args.html))
     print(report_json(report) if args.json else format_report(report))
+    return 0
+
+
+def _write_page(report: Any, path: Path) -> int:
+    from bot.reportpage import MissingPlotting, render
+
+    try:
+        page = render(report)
+    except MissingPlotting as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--html {path}: cannot write: {exc.strerror}") from exc
+    print(f"wrote {path}: {report.volume} questions, {len(page) // 1024} KiB, opens offline")
     return 0
 
 
@@ -368,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", default="7d", metavar="DURATION", help="e.g. 24h, 7d, 30d (default 7d)"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the report as one self-contained page with charts (needs matplotlib)",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("suggest", help="propose unanswered phrasings as new intent examples")

@@ -42,6 +42,7 @@ SIMILAR_AT = 80.0
 MAX_EXAMPLES = 5  # phrasings shown per cluster
 SHOWN_CLUSTERS = 20  # per list in the text report (--json has them all)
 GAP_OUTCOMES = ("clarify", "fallback")
+LONGEST_DAILY_S = 92 * 86400  # longer than the default retention: days before any log are empty
 _DURATION = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 # Normalisation turns these into tokens no curator would write; shown the way people type them
@@ -167,6 +168,14 @@ class IntentStats:
 
 
 @dataclass(frozen=True)
+class Day:
+    date: str  # YYYY-MM-DD, UTC
+    answer: int
+    clarify: int
+    fallback: int
+
+
+@dataclass(frozen=True)
 class Report:
     since: float
     until: float
@@ -183,6 +192,7 @@ class Report:
     feedback_linked: int
     unanswered: tuple[Cluster, ...]  # fallback questions
     clarified: tuple[Cluster, ...]  # "did you mean" questions
+    days: tuple[Day, ...] = ()  # every day of the window, oldest first, with its outcomes
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -243,7 +253,32 @@ def build_report(
         feedback_linked=sum(1 for link in links if link is not None),
         unanswered=tuple(cluster_questions(q for q in questions if q.outcome == "fallback")),
         clarified=tuple(cluster_questions(q for q in questions if q.outcome == "clarify")),
+        days=_days(questions, since, until),
     )
+
+
+def _day(t: float) -> dt.date:
+    return dt.datetime.fromtimestamp(t, dt.UTC).date()
+
+
+def _days(questions: Sequence[LoggedQuestion], since: float, until: float) -> tuple[Day, ...]:
+    """Outcomes per UTC day, with a row for each day of the window even when nobody asked
+    (from the first to the last day asked, for a window longer than the log is kept)."""
+    per_day: dict[dt.date, Counter[str]] = defaultdict(Counter)
+    for q in questions:
+        per_day[_day(q.at)][q.outcome] += 1
+    if until - since > LONGEST_DAILY_S:
+        if not per_day:
+            return ()
+        first, last = min(per_day), max(per_day)
+    else:
+        first, last = min([_day(since), *per_day]), max([_day(until), *per_day])
+    days = []
+    for n in range((last - first).days + 1):
+        day = first + dt.timedelta(days=n)
+        counts = per_day.get(day, Counter())
+        days.append(Day(day.isoformat(), counts["answer"], counts["clarify"], counts["fallback"]))
+    return tuple(days)
 
 
 def _tally(texts: Iterable[str]) -> tuple[str, ...]:
