@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.content.problems import ContentError, Problem
+from bot.content.problems import ContentError, Problem, under_root
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.base import StoreUnavailable
 
@@ -70,14 +70,15 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     rolefit, rf_problems = load_rolefit(
         root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
     )
-    problems += rf_problems
+    # both loaders read sources.yml: once named alike, its problems are said once
+    problems = list(dict.fromkeys(problems + under_root(rf_problems, root)))
     if args.sources_dir:
         sources_dir = Path(args.sources_dir)
         if not sources_dir.is_dir():
             raise UsageError(f"--sources-dir {sources_dir}: not a directory")
         problems += check_quotes(content, sources_dir)
         if rolefit is not None:
-            problems += verify_quotes(rolefit, sources_dir)
+            problems += under_root(verify_quotes(rolefit, sources_dir), root)
     errors = [p for p in problems if p.level == "error"]
     if args.lint and not errors:
         problems += lint(content)
@@ -149,6 +150,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
+    if args.keys_help:
+        args.assess_parser.print_help()
+        print(_answer_keys(args, settings))
+        return 0
     if not args.answer:
         from bot.dialogue.state import ConversationKey
         from bot.dialogue.turn import Action, Turn
@@ -170,8 +175,26 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     sources = root / "responses" / "sources.yml"
     rolefit, problems = load_rolefit(root / "assessment" / "rolefit.yml", sources)
     if rolefit is None:
-        raise ContentError(problems)
+        raise ContentError(under_root(problems, root))
     return run_assess(args.answer, args.json, sys.stdout, rolefit=rolefit, sources_file=sources)
+
+
+def _answer_keys(args: argparse.Namespace, settings: Settings) -> str:
+    """Every KEY=VALUE `assess --answer` takes, from the assessment it would run."""
+    from bot.rolefit.definition import load_rolefit
+
+    root = _content_root(args, settings)
+    rolefit, problems = load_rolefit(
+        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+    )
+    if rolefit is None:
+        raise ContentError(under_root(problems, root))
+    width = max(len(q.id) for q in rolefit.questions) + 2
+    lines = ["", "answers (--answer KEY=VALUE, one per question; VALUE one of those listed):"]
+    for q in rolefit.questions:
+        lines.append(f"  {q.id:<{width}}{' | '.join(q.values)}")
+        lines.append(f"  {'':<{width}}{q.text}")
+    return "\n".join(lines)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -354,10 +377,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per question")
     p.set_defaults(func=cmd_match)
 
-    p = sub.add_parser("assess", help="the CIO-or-CTO assessment (guided without --answer)")
-    p.add_argument("--answer", action="append", default=[], metavar="KEY=VALUE")
+    p = sub.add_parser(
+        "assess", help="the CIO-or-CTO assessment (guided without --answer)", add_help=False
+    )
+    # its own --help: the keys and values come from the assessment the command would run, so
+    # they are read once --content and the settings are known, by cmd_assess
+    p.add_argument(
+        "-h",
+        "--help",
+        action="store_true",
+        dest="keys_help",
+        help="show this help with every KEY and its allowed values, and exit",
+    )
+    p.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one answer (repeat for each question; the keys and values are listed below)",
+    )
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_assess)
+    p.set_defaults(func=cmd_assess, assess_parser=p)
 
     p = sub.add_parser("validate", help="check content and report every problem as file:line")
     p.add_argument("--lint", action="store_true", help="also run the matcher over the examples")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
 from bot.content.model import Content
-from bot.content.problems import ContentError, Problem
+from bot.content.problems import ContentError, Problem, under_root
 from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
 from bot.nlu.matcher import Matcher
@@ -38,7 +38,8 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
     rolefit, rf_problems = load_rolefit(
         root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
     )
-    problems = problems + rf_problems
+    # both loaders read sources.yml: once named alike, its problems are said once
+    problems = list(dict.fromkeys(problems + under_root(rf_problems, root)))
     if rolefit is None or any(p.level == "error" for p in problems):
         raise ContentError(problems)
     return content, rolefit, problems
