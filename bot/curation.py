@@ -145,7 +145,7 @@ def one_vote_each(feedback: Sequence[Feedback]) -> list[Feedback]:
     (`changed` when the person voted both ways)."""
     latest: dict[tuple[str, str, str], Feedback] = {}
     for vote in sorted(feedback, key=lambda f: f.at):
-        voter = (vote.team, vote.user, vote.answer)
+        voter = (vote.team, vote.user, vote.voted_on)
         earlier = latest.pop(voter, None)
         if earlier is not None and (earlier.changed or earlier.helpful != vote.helpful):
             vote = replace(vote, changed=True)

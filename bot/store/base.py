@@ -37,7 +37,7 @@ class Feedback:
     changed: bool = False
 
     @property
-    def answer(self) -> str:
+    def voted_on(self) -> str:
         """What one person has one vote on: the logged question the vote is about (its id
         already names the person), or the intent when the answer was reached by a button."""
         return self.question_id or f"intent:{self.intent}"
@@ -118,7 +118,7 @@ class QuestionLog(Protocol):
         ...
 
     async def record_feedback(self, feedback: Feedback) -> bool:
-        """Keep one vote per person (team, user) per answer (`Feedback.answer`): a later click
+        """Keep one vote per person (team, user) per answer (`Feedback.voted_on`): a later click
         replaces the earlier vote, with `changed` set once the person has voted both ways.
         True when it replaced a vote, so the person can be told their vote was updated."""
         ...

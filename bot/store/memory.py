@@ -63,8 +63,8 @@ class MemoryStore:
         return True
 
     async def record_feedback(self, feedback: Feedback) -> bool:
-        voter = (feedback.team, feedback.user, feedback.answer)
-        earlier = next((f for f in self._feedback if (f.team, f.user, f.answer) == voter), None)
+        voter = (feedback.team, feedback.user, feedback.voted_on)
+        earlier = next((f for f in self._feedback if (f.team, f.user, f.voted_on) == voter), None)
         if earlier is None:
             self._feedback.append(feedback)
             return False

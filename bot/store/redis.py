@@ -5,7 +5,7 @@ Layout (every key under one prefix, default "rolebot:"):
     event:<event_id>                   delivery marker, SET NX EX: atomic across replicas
     last:<team>/<user>                 the user's last assessment result JSON (90 days)
     feedback                           a stream of feedback entries, capped
-    vote:<team>/<user>/<answer>        the feedback stream id of that person's vote on that
+    vote:<team>/<user>/<voted_on>      the feedback stream id of that person's vote on that
                                        answer, kept as long as the question log
 Connection failures surface as StoreUnavailable so the engine can keep answering. Every
 command is bounded (1 s to connect, 1 s to answer, one immediate retry on a dropped connection),
@@ -151,7 +151,7 @@ class RedisStore:
             if name != "changed"
             for part in (name, json.dumps(value))
         ]
-        voter = self._key("vote", f"{feedback.team}/{feedback.user}/{feedback.answer}")
+        voter = self._key("vote", f"{feedback.team}/{feedback.user}/{feedback.voted_on}")
         replaced = await self._call(
             self._replace_vote(
                 keys=[self._key("feedback"), voter],
