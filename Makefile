@@ -43,7 +43,9 @@ eval: install
 bench: install
 	@$(BIN)/python -m benchmarks.bench $(ARGS)
 
-# Our server's ack vs a do-nothing Bolt app under the same signed load (loopback, a few seconds).
+# Our server against an idiomatic Bolt app (ack, then respond()/say() a fixed text: the floor), a
+# tuned fixed-reply app (the limit) and an acks-only app, under the same signed load with varied
+# questions (loopback, a minute or two).
 # Options: make bench-load ARGS="--rate 150"
 bench-load: install
 	@$(BIN)/python -m benchmarks.loadbench $(ARGS)

@@ -13,6 +13,7 @@ import random
 import statistics
 import string
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,10 +21,11 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.content.load import default_root, load_content
-from bot.content.model import Example, Intent, Origin
 from bot.evaluation import load_items
+from bot.nlu.fusion import _MEMO
 from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import normalize
+from bot.values.content import Content, Example, Intent, Origin
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -86,7 +88,7 @@ def run_bench(root: Path, quick: bool = False) -> int:
     for _ in range(3 if quick else 7):
         start = time.perf_counter()
         content, _ = load_content(root)
-        matcher = Matcher(content.intents, content.domain_terms)
+        matcher = Matcher.for_content(content)
         loads.append(time.perf_counter() - start)
     print(
         f"content load + index build:  median {statistics.median(loads) * 1000:.1f} ms "
@@ -143,7 +145,60 @@ def run_bench(root: Path, quick: bool = False) -> int:
         f"synthetic {n_intents} intents x {per} examples: build {build * 1000:.0f} ms; "
         f"p50 {s50:.3f}  p99 {s99:.3f}   (baseline p50 {sb50:.3f}; ratio p50 {s50 / sb50:.2f}x)"
     )
+    run_semantic_bench(root, content, matcher, rounds=2 if quick else 5)
     return 0
+
+
+def _semantic_questions(root: Path) -> list[str]:
+    """Varied questions of every length people write, long messages included: each set a
+    different author's style. Each is asked once per round, so no answer comes from a cache."""
+    data = root / "tests" / "data"
+    names = ["labeled_questions.yml", "seventh_batch_questions.yml", "real_tune_questions.yml"]
+    texts = [i.text for n in names if (data / n).exists() for i in load_items(data / n)]
+    return list(dict.fromkeys(texts))
+
+
+def run_semantic_bench(root: Path, content: Content, lexical: Matcher, rounds: int) -> None:
+    """The sentence model's cost: start-up, and per question beside the lexical matcher alone,
+    on one thread (the model's own), with its question cache cleared every round."""
+    from bot.nlu.fusion import SemanticIndex, Understanding
+    from bot.nlu.semantic import Encoder
+
+    out_of_scope = [e.text for e in content.out_of_scope]
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Path(folder) / "vectors.npz"
+        start = time.perf_counter()
+        encoder = Encoder()
+        loaded = time.perf_counter() - start
+        SemanticIndex(encoder, content.intents, out_of_scope, cache)
+        cold = time.perf_counter() - start
+        _MEMO.clear()  # a restart: only the file remains
+        start = time.perf_counter()
+        index = SemanticIndex(Encoder(), content.intents, out_of_scope, cache)
+        warm = time.perf_counter() - start
+    print(
+        f"sentence model start-up: model load {loaded * 1000:.0f} ms; with every example encoded "
+        f"{cold * 1000:.0f} ms (first run); from the vector cache {warm * 1000:.0f} ms"
+    )
+    understanding = Understanding(lexical, index, other_roles=content.other_roles)
+    questions = _semantic_questions(root)
+    fused: list[float] = []
+    asked = 0
+    for _ in range(rounds):
+        understanding._vector.cache_clear()  # noqa: SLF001 - every question costs its encoding
+        fused += _time_each(understanding.match, questions, 1)
+    for q in questions:
+        asked += understanding.match(q).semantic is not None
+    alone = _time_each(lexical.match, questions, rounds)
+    encode = _time_each(encoder.encode_one, questions, 1)
+    f50, f99 = _percentiles(fused)
+    l50, l99 = _percentiles(alone)
+    e50, e99 = _percentiles(encode)
+    print(
+        f"lexical + sentence model, {len(questions)} varied questions x {rounds}: "
+        f"p50 {f50:.2f}  p99 {f99:.2f}   (lexical alone p50 {l50:.3f} p99 {l99:.3f}; "
+        f"the model alone p50 {e50:.2f} p99 {e99:.2f}; asked for {asked / len(questions):.0%})"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,13 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.content.load import default_root, load_content
-from bot.curation import build_report
+from bot.curation.page import render
+from bot.curation.report import build_report
 from bot.dialogue.questionlog import DEFAULT_SALT, entry_for, question_id, user_hash
-from bot.dialogue.state import ConversationKey
 from bot.evaluation import load_items
-from bot.nlu.matcher import Match, Matcher
-from bot.reportpage import render
+from bot.nlu.matcher import Matcher
 from bot.store.base import Feedback, LoggedQuestion
+from bot.values.conversation import ConversationKey
+from bot.values.match import Match
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 # a fixed end, so the sample report does not change every time it is made
@@ -45,7 +46,7 @@ def generate_log(
     """(questions, votes, since, until) for a log of `count` questions over `days` days."""
     rng = random.Random(seed)
     content, _ = load_content(default_root())
-    matcher = Matcher(content.intents, content.domain_terms)
+    matcher = Matcher.for_content(content)
     texts = sorted({item.text for path in DATA.glob("*questions.yml") for item in load_items(path)})
     rng.shuffle(texts)
     popularity = [1 / (rank + 1) ** 0.9 for rank in range(len(texts))]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.content.problems import ContentError, Problem, under_root
+from bot.nlu.semantic import ModelUnavailable
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.base import StoreUnavailable
 
@@ -58,27 +59,36 @@ async def _engine(
     return await open_engine(settings, _content_root(args, settings), memory)
 
 
+def _matcher(args: argparse.Namespace, settings: Settings, content: Any) -> Any:
+    """The matcher the bot serves with (`--lexical`: the lexical matcher alone, no model)."""
+    from bot.nlu.matcher import Matcher
+    from bot.runtime import build_matcher
+
+    if getattr(args, "lexical", False):
+        return Matcher.for_content(content)
+    return build_matcher(content, _content_root(args, settings), settings.nlu)
+
+
 # -- subcommands ------------------------------------------------------------------------------
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import check_quotes, lint, validate_content
-    from bot.rolefit.definition import load_rolefit, verify_quotes
+    from bot.content.validate import check_quotes
+    from bot.nlu.lint import lint, load_validated
+    from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
+    # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
-        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+        root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
-    # both loaders read sources.yml: once named alike, its problems are said once
-    problems = list(dict.fromkeys(problems + under_root(rf_problems, root)))
+    problems += under_root(rf_problems, root)
     if args.sources_dir:
         sources_dir = Path(args.sources_dir)
         if not sources_dir.is_dir():
             raise UsageError(f"--sources-dir {sources_dir}: not a directory")
-        problems += check_quotes(content, sources_dir)
-        if rolefit is not None:
-            problems += under_root(verify_quotes(rolefit, sources_dir), root)
+        problems += check_quotes(content, sources_dir, rolefit.citations if rolefit else ())
     errors = [p for p in problems if p.level == "error"]
     if args.lint and not errors:
         problems += lint(content)
@@ -98,9 +108,9 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.dialogue.state import ConversationKey
-    from bot.dialogue.turn import Turn
     from bot.terminal import render
+    from bot.values.conversation import ConversationKey
+    from bot.values.turn import Turn
 
     async def answer() -> Any:
         engine = (await _engine(args, settings, memory=True)).current
@@ -111,13 +121,12 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
-    from bot.nlu.matcher import Matcher
+    from bot.nlu.lint import load_validated
 
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    matcher = Matcher(content.intents, content.domain_terms)
+    matcher = _matcher(args, settings, content)
     lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in lines:
         m = matcher.match(text)
@@ -127,6 +136,14 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
             "intent": m.intent,
             "confidence": round(m.confidence, 4),
             "suggestions": list(m.suggestions),
+            "reason": m.reason,
+            "semantic": None
+            if m.semantic is None
+            else {
+                "intent": m.semantic.intent,
+                "score": m.semantic.score,
+                "agrees": m.semantic.agrees,
+            },
         }
         if args.json:
             print(json.dumps(record), flush=args.text is None)
@@ -155,9 +172,9 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
         print(_answer_keys(args, settings))
         return 0
     if not args.answer:
-        from bot.dialogue.state import ConversationKey
-        from bot.dialogue.turn import Action, Turn
         from bot.terminal import chat, render
+        from bot.values.conversation import ConversationKey
+        from bot.values.turn import Action, Turn
 
         async def guided() -> int:
             engine = (await _engine(args, settings, memory=True)).current
@@ -169,7 +186,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
         return asyncio.run(guided())
     from bot.rolefit.assess_cli import run_assess
-    from bot.rolefit.definition import load_rolefit
+    from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
     sources = root / "responses" / "sources.yml"
@@ -181,7 +198,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
 
 def _answer_keys(args: argparse.Namespace, settings: Settings) -> str:
     """Every KEY=VALUE `assess --answer` takes, from the assessment it would run."""
-    from bot.rolefit.definition import load_rolefit
+    from bot.rolefit.load import load_rolefit
 
     root = _content_root(args, settings)
     rolefit, problems = load_rolefit(
@@ -198,26 +215,25 @@ def _answer_keys(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
     from bot.evaluation import EvalFileError, evaluate, format_report, load_items
-    from bot.nlu.matcher import Matcher
+    from bot.nlu.lint import load_validated
 
     try:
         items = load_items(Path(args.file))
     except EvalFileError as exc:
         raise UsageError(str(exc)) from exc
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    report = evaluate(Matcher(content.intents, content.domain_terms), items, strict=args.strict)
+    report = evaluate(_matcher(args, settings, content), items, strict=args.strict)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
     return 0
 
 
 def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
+    from bot.nlu.lint import load_validated
 
-    content, problems = validate_content(_content_root(args, settings))
+    content, problems = load_validated(_content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     model = {
@@ -256,7 +272,7 @@ def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _since(args: argparse.Namespace) -> float:
-    from bot.curation import parse_duration
+    from bot.curation.report import parse_duration
 
     try:
         return parse_duration(args.since)
@@ -283,7 +299,7 @@ async def _read_log(
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.curation import build_report, format_report, report_json
+    from bot.curation.report import build_report, format_report, report_json
 
     since_s = _since(args)
     questions, feedback, now = asyncio.run(_read_log(settings, since_s))
@@ -295,7 +311,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _write_page(report: Any, path: Path) -> int:
-    from bot.reportpage import MissingPlotting, render
+    from bot.curation.page import MissingPlotting, render
 
     try:
         page = render(report)
@@ -310,19 +326,17 @@ def _write_page(report: Any, path: Path) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate_content
-    from bot.curation import CannotEdit, apply_edits, diff, plan_edits, suggest
+    from bot.curation.suggest import CannotEdit, apply_edits, diff, plan_edits, suggest
+    from bot.nlu.lint import load_validated
     from bot.nlu.matcher import Matcher
 
     since_s = _since(args)
     root = _content_root(args, settings)
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     questions, _, _ = asyncio.run(_read_log(settings, since_s, votes=False))
-    suggestions, skipped = suggest(
-        questions, content, Matcher(content.intents, content.domain_terms)
-    )
+    suggestions, skipped = suggest(questions, content, Matcher.for_content(content))
     for skip in skipped:
         print(
             f"skipped ({skip.questions} asked): {skip.phrasing!r}: {skip.reason}", file=sys.stderr
@@ -375,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("text", nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--lexical", action="store_true", help="the lexical matcher alone, no model")
     p.set_defaults(func=cmd_match)
 
     p = sub.add_parser(
@@ -408,6 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="measure the matcher on a labeled question file")
     p.add_argument("file")
+    p.add_argument("--lexical", action="store_true", help="the lexical matcher alone, no model")
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--strict",
@@ -459,6 +475,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             slack=getattr(args, "slack", False), mode=getattr(args, "mode", None)
         )
         return int(args.func(args, settings))
+    except ModelUnavailable as exc:
+        print(f"rolebot: {exc}", file=sys.stderr)
+        return 2
     except (UsageError, ConfigError, StoreUnavailable) as exc:
         print(f"rolebot: {exc}", file=sys.stderr)
         return 2

@@ -13,9 +13,10 @@ from typing import Any
 
 import yaml
 
-from bot.content.model import Origin
-from bot.nlu.matcher import Match, Matcher
+from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import normalize
+from bot.values.content import Origin
+from bot.values.match import Match
 
 
 class EvalFileError(Exception):

@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
-from bot.content.model import Content
 from bot.content.problems import ContentError, Problem, under_root
-from bot.content.validate import validate_content
 from bot.dialogue.engine import Engine, EngineSettings
+from bot.nlu.fusion import Understanding, build_understanding
+from bot.nlu.lint import load_validated
 from bot.nlu.matcher import Matcher
-from bot.rolefit.definition import RoleFit, load_rolefit
+from bot.nlu.semantic import VECTORS_FILE, ModelUnavailable
 from bot.rolefit.flow import FlowRunner
+from bot.rolefit.load import load_rolefit
+from bot.rolefit.model import RoleFit
 from bot.store.base import Store, StoreErrors
+from bot.values.content import Content
 
 if TYPE_CHECKING:
     from bot.settings import NluSettings
@@ -34,20 +37,50 @@ logger = logging.getLogger("bot.runtime")
 def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Problem]]:
     """Load and validate everything; raise ContentError if anything is an error."""
     root = root or default_root()
-    content, problems = validate_content(root)
+    content, problems = load_validated(root)
+    # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
-        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+        root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
-    # both loaders read sources.yml: once named alike, its problems are said once
-    problems = list(dict.fromkeys(problems + under_root(rf_problems, root)))
+    problems = problems + under_root(rf_problems, root)
     if rolefit is None or any(p.level == "error" for p in problems):
         raise ContentError(problems)
     return content, rolefit, problems
 
 
-def build_matcher(content: Content, nlu: NluSettings | None = None) -> Matcher:
-    """The lexical matcher; the semantic matcher is built here too, from `nlu`, once it exists."""
-    return Matcher(content.intents, content.domain_terms)
+def build_matcher(
+    content: Content,
+    root: Path,
+    nlu: NluSettings | None = None,
+    model_required: bool = True,
+) -> Matcher | Understanding:
+    """The lexical matcher with the sentence model's opinion (nlu/fusion.py), per `nlu`.
+
+    `model_required`: at start-up a model that cannot be verified or loaded is an error to fix
+    (ModelUnavailable, exit 2); on a reload the running bot carries on with the lexical matcher
+    and says so (`Understanding.status`, /readyz, a metric, one log line)."""
+    lexical = Matcher.for_content(content)
+    semantic = nlu.semantic if nlu is not None else True
+    cache = (nlu.vectors if nlu is not None else None) or root / VECTORS_FILE
+    out_of_scope = [e.text for e in content.out_of_scope]
+    try:
+        return build_understanding(
+            lexical,
+            content.intents,
+            out_of_scope,
+            semantic=semantic,
+            cache=cache,
+            other_roles=content.other_roles,
+            verify_again=not model_required,
+            model=nlu.model if nlu is not None else None,
+        )
+    except ModelUnavailable as exc:
+        if model_required:
+            raise
+        logger.error("sentence model unavailable, answering with the lexical matcher: %s", exc)
+        return Understanding(
+            lexical, None, status=f"lexical only: {exc}", other_roles=content.other_roles
+        )
 
 
 def build_engine(
@@ -56,15 +89,23 @@ def build_engine(
     settings: EngineSettings | None = None,
     nlu: NluSettings | None = None,
     store_errors: StoreErrors | None = None,
+    model_required: bool = True,
 ) -> Engine:
     """An engine over `store` for the content at `root`; `store_errors` is shared with the
-    engine it replaces on a reload, so the counts carry on."""
+    engine it replaces on a reload, so the counts carry on. `model_required`: see build_matcher."""
     settings = settings or EngineSettings()
+    root = root or default_root()
     content, rolefit, _ = load_checked(root)
-    matcher = build_matcher(content, nlu)
+    matcher = build_matcher(content, root, nlu, model_required)
     titles = {r.id: r.title for r in content.responses}
     sources = {s.id: s for s in content.sources}
-    flows = FlowRunner(rolefit, titles, sources, ttl_s=settings.flow_ttl_s)
+    flows = FlowRunner(
+        rolefit,
+        titles,
+        sources,
+        ttl_s=settings.flow_ttl_s,
+        assessment_intent=content.domain.assessment_intent,
+    )
     return Engine(
         content, matcher, store, store, flows, settings, store_errors=store_errors or StoreErrors()
     )
@@ -117,7 +158,13 @@ class EngineHolder:
             try:
                 # loading and indexing take ~0.2 s: off the event loop, so acks stay fast
                 engine = await asyncio.to_thread(
-                    build_engine, self.store, self.root, self.settings, self.nlu, self.store_errors
+                    build_engine,
+                    self.store,
+                    self.root,
+                    self.settings,
+                    self.nlu,
+                    self.store_errors,
+                    False,  # a model that breaks on reload leaves the lexical matcher serving
                 )
             except ContentError as exc:
                 errors = tuple(p for p in exc.problems if p.level == "error")

@@ -287,8 +287,31 @@ class SlackSettings(_Part):
 
 
 class NluSettings(_Part):
-    """The matcher's settings. Empty today: the semantic matcher's model path and on/off switch
-    go here, and `build_matcher` (bot/runtime.py) reads them."""
+    """How questions are understood (bot/runtime.py `build_matcher` reads these)."""
+
+    # the sentence model's second opinion (bot/nlu/fusion.py); off: the lexical matcher alone
+    semantic: bool = Field(True, validation_alias="ROLEBOT_SEMANTIC")
+    # where curated examples' vectors are kept (default: vectors.npz in the content root)
+    vectors: Path | None = Field(None, validation_alias="ROLEBOT_VECTORS")
+    # the model file, for a machine that cannot install its package (still checked by sha256)
+    model: Path | None = Field(None, validation_alias="ROLEBOT_MODEL")
+
+    @field_validator("semantic", mode="before")
+    @classmethod
+    def _semantic(cls, raw: Any) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        value = _text(raw).lower()
+        if value in ("", "1", "on", "true", "yes"):
+            return True
+        if value in ("0", "off", "false", "no"):
+            return False
+        raise ValueError(f"ROLEBOT_SEMANTIC must be on or off; got {_text(raw)!r}")
+
+    @field_validator("vectors", "model", mode="before")
+    @classmethod
+    def _vectors(cls, raw: Any) -> Any:
+        return None if isinstance(raw, str) and not raw.strip() else raw
 
 
 @dataclass(frozen=True)

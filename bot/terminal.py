@@ -11,9 +11,10 @@ import sys
 import textwrap
 from typing import TextIO
 
-from bot.content.model import Source
 from bot.dialogue.engine import Engine
-from bot.dialogue.replies import (
+from bot.values.content import Source
+from bot.values.conversation import ConversationKey
+from bot.values.replies import (
     Answer,
     Clarify,
     Fallback,
@@ -23,8 +24,7 @@ from bot.dialogue.replies import (
     Reply,
     Topic,
 )
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action, Turn
+from bot.values.turn import Action, Turn
 
 _LINK = re.compile(r"<(https?://[^>|]+)\|([^>]+)>")
 WIDTH = 88
@@ -86,11 +86,8 @@ def render(reply: Reply) -> str:
         out += [f"  {n}. {t.title}" for n, t in enumerate(reply.suggestions, 1)]
         out.append("Type a number to pick one, or rephrase your question.")
     elif isinstance(reply, Fallback):
-        out.append(
-            "I can only answer questions about technology leadership: CIO and CTO roles, "
-            "who owns what, and which one your organisation needs."
-        )
-        out += _topics(reply.topics, "For example:")
+        out.append(_wrap(reply.text))
+        out += _topics(reply.topics, "Topics:")
         out += ["", "Type 'help' for everything I know, or 'start assessment'."]
     elif isinstance(reply, FlowQuestion):
         if reply.notice:

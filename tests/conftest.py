@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.content.load import default_root
-from bot.content.model import Content
-from bot.content.validate import validate_content
+from bot.nlu.fusion import Understanding
+from bot.nlu.lint import load_validated
 from bot.nlu.matcher import Matcher
+from bot.runtime import build_matcher
+from bot.values.content import Content
 from tests.support.standin import SlackStandIn
 
 REPO = default_root()
@@ -20,7 +22,7 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session")
 def shipped() -> Content:
-    content, problems = validate_content(REPO)
+    content, problems = load_validated(REPO)
     errors = [str(p) for p in problems if p.level == "error"]
     assert not errors, errors
     return content
@@ -28,7 +30,15 @@ def shipped() -> Content:
 
 @pytest.fixture(scope="session")
 def matcher(shipped: Content) -> Matcher:
-    return Matcher(shipped.intents, shipped.domain_terms)
+    return Matcher.for_content(shipped)
+
+
+@pytest.fixture(scope="session")
+def understanding(shipped: Content) -> Understanding:
+    """The matcher the bot serves with: lexical plus the real sentence model."""
+    found = build_matcher(shipped, REPO)
+    assert isinstance(found, Understanding) and found.semantic_available, found
+    return found
 
 
 @pytest.fixture
@@ -41,15 +51,19 @@ async def standin() -> AsyncIterator[SlackStandIn]:
 
 
 WriteTree = Callable[[dict[str, str]], Path]
+MINIMAL_DOMAIN = "fallback:\n  text: I can only help with what my content covers.\n"
 
 
 @pytest.fixture
 def write_tree(tmp_path: Path) -> WriteTree:
-    """Write {relative path: YAML text} under a fresh content root and return the root."""
+    """Write {relative path: YAML text} under a fresh content root and return the root.
+
+    The root gets a minimal domain.yml unless `files` has one."""
 
     def write(files: dict[str, str]) -> Path:
         for rel in ("intents", "responses"):
             (tmp_path / rel).mkdir(exist_ok=True)
+        files = {"domain.yml": MINIMAL_DOMAIN, **files}
         for rel, text in files.items():
             path = tmp_path / rel
             path.parent.mkdir(parents=True, exist_ok=True)

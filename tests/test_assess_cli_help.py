@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.rolefit.definition import load_rolefit
+from bot.rolefit.load import load_rolefit
 from tests.conftest import REPO
 
 

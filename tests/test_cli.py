@@ -41,7 +41,15 @@ def test_match_reads_one_question_per_line_and_answers_in_order() -> None:
         "where is the parking garage",
         "hello",
     ]
-    assert set(rows[0]) == {"text", "outcome", "intent", "confidence", "suggestions"}
+    assert set(rows[0]) == {
+        "text",
+        "outcome",
+        "intent",
+        "confidence",
+        "suggestions",
+        "reason",
+        "semantic",
+    }
     assert (rows[0]["outcome"], rows[0]["intent"]) == ("answer", "cto_role")
     assert rows[1]["outcome"] == "fallback" and rows[1]["intent"] is None
 
@@ -132,3 +140,26 @@ def test_settings_in_dotenv_reach_every_reader(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "ROLEBOT_RETENTION_DAYS must be a positive number of days" in result.stderr
+
+
+def test_a_missing_or_altered_sentence_model_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    missing = rolebot("ask", "what does a CIO do", env={"ROLEBOT_MODEL": str(tmp_path / "no.onnx")})
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0 and "not found" in missing.stderr
+    altered = tmp_path / "model.onnx"
+    altered.write_bytes(b"not a model")
+    wrong = rolebot(
+        "eval",
+        str(REPO / "tests" / "data" / "labeled_questions.yml"),
+        env={"ROLEBOT_MODEL": str(altered)},
+    )
+    assert wrong.returncode == 2 and "sha256" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_the_model_can_be_switched_off_and_a_bad_switch_is_named() -> None:
+    off = rolebot(
+        "match", "--json", "is having two tech chiefs wasteful", env={"ROLEBOT_SEMANTIC": "off"}
+    )
+    assert off.returncode == 0
+    bad = rolebot("ask", "hi", env={"ROLEBOT_SEMANTIC": "maybe"})
+    assert bad.returncode == 2 and "ROLEBOT_SEMANTIC" in bad.stderr

@@ -15,22 +15,19 @@ import yaml
 
 from bot.cli import main
 from bot.content.problems import Problem
-from bot.content.validate import lint, validate_content
-from bot.curation import (
+from bot.curation.report import build_report, cluster_questions, format_report, parse_duration
+from bot.curation.suggest import (
     CannotEdit,
     Suggestion,
     append_example,
     apply_edits,
-    build_report,
-    cluster_questions,
     diff,
-    format_report,
-    parse_duration,
     plan_edits,
     readable,
     suggest,
 )
 from bot.evaluation import load_items
+from bot.nlu.lint import lint, load_validated
 from bot.nlu.matcher import Matcher, Thresholds
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.sqlite import SqliteStore
@@ -285,6 +282,7 @@ def content(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     for folder in ("intents", "responses", "assessment"):
         shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "domain.yml", root / "domain.yml")
     return root
 
 
@@ -327,7 +325,7 @@ def test_suggest_apply_appends_the_example_after_the_last_one_and_validates(
     )
     after = path.read_text()
     assert after == before + '  - "cio plus cto"\n'
-    _, problems = validate_content(content)
+    _, problems = load_validated(content)
     assert not [p for p in problems if p.level == "error"]
     # the gap is closed: asking again proposes nothing
     assert main(["--content", str(content), "suggest"]) == 0
@@ -365,8 +363,8 @@ def suggested(
     questions: list[LoggedQuestion], root: Path = REPO, thresholds: Thresholds | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:
     """{phrasing: intent} proposed and {phrasing: reason} skipped, on the content at root."""
-    content, _ = validate_content(root)
-    matcher = Matcher(content.intents, content.domain_terms, *([thresholds] if thresholds else []))
+    content, _ = load_validated(root)
+    matcher = Matcher.for_content(content, *([thresholds] if thresholds else []))
     proposals, skipped = suggest(questions, content, matcher)
     return {s.phrasing: s.intent for s in proposals}, {s.phrasing: s.reason for s in skipped}
 
@@ -439,8 +437,8 @@ def test_suggest_over_every_labeled_question_keeps_lint_clean_and_the_refusals(
 ) -> None:
     """Every question of our labeled sets as if logged: whatever suggest proposes, applied
     together, adds no lint warning, and every proposal is then answered as its intent."""
-    before, _ = validate_content(content)
-    matcher = Matcher(before.intents, before.domain_terms)
+    before, _ = load_validated(content)
+    matcher = Matcher.for_content(before)
     questions = []
     for path in sorted((REPO / "tests" / "data").glob("*questions.yml")):
         for item in load_items(path):
@@ -454,9 +452,9 @@ def test_suggest_over_every_labeled_question_keeps_lint_clean_and_the_refusals(
     assert proposals, "precondition: some gaps are phrasings worth proposing"
     assert any("who holds a role" in s.reason for s in skipped)
     assert apply_edits(content, plan_edits(content, proposals)) == []
-    after, _ = validate_content(content)
+    after, _ = load_validated(content)
     assert {warned(p) for p in lint(after)} <= {warned(p) for p in lint(before)}
-    grown = Matcher(after.intents, after.domain_terms)
+    grown = Matcher.for_content(after)
     for s in proposals:
         assert (grown.match(s.phrasing).outcome, grown.match(s.phrasing).intent) == (
             "answer",

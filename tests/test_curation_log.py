@@ -12,16 +12,16 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.curation import build_report
+from bot.curation.report import build_report
 from bot.dialogue.engine import Engine, EngineSettings
 from bot.dialogue.questionlog import DEFAULT_SALT, user_hash
-from bot.dialogue.replies import Answer, Clarify, Fallback
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action, Turn
 from bot.runtime import build_engine
 from bot.slack import places
 from bot.store.base import LoggedQuestion, StoreUnavailable
 from bot.store.memory import MemoryStore
+from bot.values.conversation import ConversationKey
+from bot.values.replies import Answer, Clarify, Fallback
+from bot.values.turn import Action, Turn
 
 ALICE = ConversationKey("T1", "C1:1700000000.000100", "U0ALICE01")
 

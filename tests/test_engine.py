@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.dialogue.engine import Engine, EngineSettings
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action, Turn
 from bot.runtime import build_engine
 from bot.store.sqlite import SqliteStore
+from bot.values.conversation import ConversationKey
+from bot.values.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice
+from bot.values.turn import Action, Turn
 
 ANA = ConversationKey("T1", "C1:1700000000.000100", "U_ANA")
 BEN = ConversationKey("T1", "C1:1700000000.000100", "U_BEN")
@@ -102,6 +102,18 @@ async def test_out_of_scope_falls_back_with_topics(tmp_path: Path) -> None:
     reply = await say(engine, ANA, "what does a CMO do")
     assert isinstance(reply, Fallback) and reply.topics
     await close(engine)
+
+
+async def test_a_near_topic_question_falls_back_naming_the_closest_topics_we_cover(
+    tmp_path: Path,
+) -> None:
+    engine = await engine_on(tmp_path / "bot.db", Clock())
+    reply = await say(engine, ANA, "what is a tech stack")
+    assert isinstance(reply, Fallback)
+    nearest = reply.match.semantic if reply.match else None
+    assert nearest is not None and nearest.intent
+    assert reply.topics[0].intent == nearest.intent  # the closest first, then the usual ones
+    await engine.conversations.close()
 
 
 async def test_which_role_offers_the_assessment(tmp_path: Path) -> None:

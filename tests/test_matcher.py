@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.model import Example, Intent, Origin
-from bot.nlu.matcher import MAX_SENTENCES, Matcher, Thresholds
+from bot.nlu.decision import Thresholds
+from bot.nlu.matcher import MAX_SENTENCES, Matcher
+from bot.values.content import Example, Intent, Origin
 
 
 def make(

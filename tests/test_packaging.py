@@ -60,6 +60,7 @@ def test_the_package_alone_runs_every_command_on_the_content_where_it_runs(
     work = tmp_path / "work"
     for folder in ("intents", "responses", "assessment"):
         shutil.copytree(REPO / folder, work / folder)
+    shutil.copy(REPO / "domain.yml", work / "domain.yml")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ROLEBOT_"))},
         "PYTHONPATH": str(site),

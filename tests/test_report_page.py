@@ -12,8 +12,8 @@ import pytest
 
 from benchmarks.reportbench import generate_log
 from bot.cli import main
-from bot.curation import build_report
-from bot.reportpage import render
+from bot.curation.page import render
+from bot.curation.report import build_report
 from bot.store.base import Feedback, LoggedQuestion
 from tests.support.browser import headless_chromium, load, screenshot
 from tests.test_curation import asked, write_log

@@ -17,7 +17,9 @@ import re
 
 import pytest
 
-from bot.rolefit.definition import RoleFit, default_rolefit_path, load_rolefit
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import RoleFit
+from bot.rolefit.rules import evaluate
 
 # The recommendations each shared bullet argues against, by the answer it belongs to.
 AGAINST: dict[tuple[str, str], set[str]] = {
@@ -65,7 +67,7 @@ def contradictions(rolefit: RoleFit) -> dict[str, list[str]]:
     ids = [q.id for q in rolefit.questions]
     for values in itertools.product(*(q.values for q in rolefit.questions)):
         answers = dict(zip(ids, values, strict=True))
-        rec = rolefit.evaluate(answers)
+        rec = evaluate(rolefit, answers)
         why = []
         for reason in rec.rationale:
             shared = rolefit.reasons[(reason.question, reason.answer)]

@@ -7,12 +7,14 @@ import copy
 import pytest
 
 from bot.content.load import default_root, load_content
-from bot.content.model import Source
-from bot.dialogue.replies import FlowQuestion, FlowResult, Notice, Reply
-from bot.dialogue.state import ConversationState, FlowState
-from bot.dialogue.turn import Action
-from bot.rolefit.definition import AnswerError, RoleFit, default_rolefit_path, load_rolefit
 from bot.rolefit.flow import FlowRunner
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import RoleFit
+from bot.rolefit.rules import AnswerError
+from bot.values.content import Source
+from bot.values.conversation import ConversationState, FlowState
+from bot.values.replies import FlowQuestion, FlowResult, Notice, Reply
+from bot.values.turn import Action
 
 TTL = 3600.0
 TITLES = {

@@ -8,14 +8,21 @@ from pathlib import Path
 import pytest
 
 from bot.content.problems import Problem
-from bot.rolefit.definition import (
-    default_rolefit_path,
-    default_sources_path,
-    load_rolefit,
-    verify_quotes,
-)
+from bot.content.sources import check_quotes, default_sources_path, load_sources
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import RoleFit
 
 SHIPPED = default_rolefit_path().read_text(encoding="utf-8")
+
+
+def verify_quotes(
+    rolefit: RoleFit, sources_dir: Path, sources_file: Path | None = None
+) -> list[Problem]:
+    """The assessment's quotes against the sources' text, checked the way `rolebot validate` does."""
+    sources, _ = load_sources(sources_file or default_sources_path(), "responses/sources.yml")
+    return check_quotes(rolefit.citations, sources, sources_dir)
+
+
 SOURCE_IDS = {
     "gartner_outsourcing",
     "fortium",
@@ -155,8 +162,33 @@ def test_a_rule_with_an_unknown_recommendation_kind_is_reported(tmp_path: Path) 
 def test_a_rule_recommending_both_for_small_organisations_is_refused(tmp_path: Path) -> None:
     path, line = edited(tmp_path, "    recommend: cto\n", "    recommend: both\n")
     assert_reported(
-        problems_for(path), path, line, "recommends both roles for a small organisation"
+        problems_for(path),
+        path,
+        line,
+        "recommends both roles for a small organisation: the sources favour one technical "
+        "decision maker there (recommend another kind)",
     )
+
+
+def test_a_never_rule_curators_add_is_enforced_on_every_rule(tmp_path: Path) -> None:
+    never = (
+        "never:\n"
+        "  - id: no_cio_for_builders\n"
+        "    when: {tech_role: creator, priority: build_products}\n"
+        "    recommend: [cio, cio_first]\n"
+        "    says: a CIO first to a company building its product\n"
+        "    because: a test says so\n"
+    )
+    path, _ = edited(tmp_path, "never:\n", never + "  # the shipped ones follow\n", at="never:")
+    problems = problems_for(path)
+    assert any(
+        "recommends a CIO first to a company building its product" in p.message for p in problems
+    )
+
+
+def test_a_never_rule_naming_an_unknown_kind_is_reported(tmp_path: Path) -> None:
+    path, line = edited(tmp_path, "    recommend: [both]\n", "    recommend: [cxo]\n")
+    assert_reported(problems_for(path), path, line, "unknown recommendation kind 'cxo'")
 
 
 def test_a_missing_catch_all_rule_is_reported(tmp_path: Path) -> None:

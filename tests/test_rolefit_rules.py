@@ -7,18 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.rolefit.definition import (
-    FIXED_QUESTIONS,
-    QUOTE_LIMIT,
-    AnswerError,
-    RoleFit,
-    default_rolefit_path,
-    load_rolefit,
-    verify_quotes,
-)
+from bot.content.sources import check_quotes, default_sources_path, load_sources
+from bot.rolefit.extract import extract_answers
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import FIXED_QUESTIONS, QUOTE_LIMIT, Condition, RoleFit
+from bot.rolefit.rules import AnswerError, evaluate, holds
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DECIDING = ("tech_role", "size", "priority", "compliance")
+
+
+def verify_quotes(
+    rolefit: RoleFit, sources_dir: Path, sources_file: Path | None = None
+) -> list[object]:
+    """The assessment's quotes against the sources' text, checked the way `rolebot validate` does."""
+    sources, _ = load_sources(sources_file or default_sources_path(), "responses/sources.yml")
+    return check_quotes(rolefit.citations, sources, sources_dir)
 
 
 @pytest.fixture(scope="module")
@@ -71,16 +75,17 @@ def test_canonical_cases_get_the_expected_recommendation(
     for leader in FIXED_QUESTIONS["current_leader"]:
         for industry in FIXED_QUESTIONS["industry"]:
             tech_role, size, priority, compliance = given
-            rec = rolefit.evaluate(
+            rec = evaluate(
+                rolefit,
                 answers(
                     tech_role, size, priority, compliance, industry=industry, current_leader=leader
-                )
+                ),
             )
             assert rec.kind == expected
 
 
 def test_a_recommendation_explains_itself(rolefit: RoleFit) -> None:
-    rec = rolefit.evaluate(answers("creator", "small", "build_products", "low"))
+    rec = evaluate(rolefit, answers("creator", "small", "build_products", "low"))
     assert rec.title == "Hire a CTO"
     assert rec.summary
     assert {r.question for r in rec.rationale} >= {"tech_role", "size"}
@@ -91,7 +96,7 @@ def test_a_recommendation_explains_itself(rolefit: RoleFit) -> None:
 
 def test_every_rationale_bullet_names_the_answer_it_comes_from(rolefit: RoleFit) -> None:
     for given in every_combination():
-        rec = rolefit.evaluate(given)
+        rec = evaluate(rolefit, given)
         assert len(rec.rationale) >= 2
         for reason in rec.rationale:
             assert reason.answer == given[reason.question]
@@ -100,11 +105,11 @@ def test_every_rationale_bullet_names_the_answer_it_comes_from(rolefit: RoleFit)
 
 def test_a_small_organisation_is_never_told_to_hire_both(rolefit: RoleFit) -> None:
     small = [a for a in every_combination() if a["size"] == "small"]
-    assert {rolefit.evaluate(a).kind for a in small} <= {"cto", "cio", "cto_first", "cio_first"}
+    assert {evaluate(rolefit, a).kind for a in small} <= {"cto", "cio", "cto_first", "cio_first"}
 
 
 def test_every_combination_gets_a_recommendation_without_crashing(rolefit: RoleFit) -> None:
-    kinds = {rolefit.evaluate(a).kind for a in every_combination()}
+    kinds = {evaluate(rolefit, a).kind for a in every_combination()}
     assert kinds == {"cto", "cio", "both", "cto_first", "cio_first"}
 
 
@@ -115,7 +120,7 @@ def test_the_catch_all_rule_is_last_and_has_no_conditions(rolefit: RoleFit) -> N
 
 def test_financial_services_always_gets_the_chief_investment_officer_note(rolefit: RoleFit) -> None:
     for given in every_combination():
-        rec = rolefit.evaluate(given)
+        rec = evaluate(rolefit, given)
         noted = any("Chief Investment Officer" in note for note in rec.notes)
         assert noted == (given["industry"] == "financial_services")
         if noted:
@@ -128,18 +133,18 @@ def test_financial_services_always_gets_the_chief_investment_officer_note(rolefi
 def test_industry_changes_the_title_note_not_the_recommendation(rolefit: RoleFit) -> None:
     for given in every_combination():
         other = {**given, "industry": "other"}
-        assert rolefit.evaluate(given).kind == rolefit.evaluate(other).kind
+        assert evaluate(rolefit, given).kind == evaluate(rolefit, other).kind
 
 
 def test_having_the_cto_already_says_to_plan_a_cio_next(rolefit: RoleFit) -> None:
-    rec = rolefit.evaluate(answers("creator", "small", "both", "high", current_leader="cto"))
+    rec = evaluate(rolefit, answers("creator", "small", "both", "high", current_leader="cto"))
     assert rec.kind == "cto_first"
     assert any(n.startswith("You have your CTO; plan to add a CIO") for n in rec.notes)
 
 
 def test_having_both_at_small_size_says_so_and_warns_of_turf_battles(rolefit: RoleFit) -> None:
-    rec = rolefit.evaluate(
-        answers("creator", "small", "build_products", "low", current_leader="both")
+    rec = evaluate(
+        rolefit, answers("creator", "small", "build_products", "low", current_leader="both")
     )
     assert rec.kind == "cto"
     assert any("already have the CTO you need" in n for n in rec.notes)
@@ -148,23 +153,23 @@ def test_having_both_at_small_size_says_so_and_warns_of_turf_battles(rolefit: Ro
 
 
 def test_having_the_recommended_role_says_nothing_needs_adding(rolefit: RoleFit) -> None:
-    cio = rolefit.evaluate(
-        answers("consumer", "large", "run_operations", "high", current_leader="cio")
+    cio = evaluate(
+        rolefit, answers("consumer", "large", "run_operations", "high", current_leader="cio")
     )
     assert any(n.startswith("You already have a CIO") for n in cio.notes)
-    both = rolefit.evaluate(answers("creator", "large", "both", "high", current_leader="both"))
+    both = evaluate(rolefit, answers("creator", "large", "both", "high", current_leader="both"))
     assert any("already have both" in n for n in both.notes)
 
 
 def test_having_one_of_two_needed_roles_names_the_one_to_add(rolefit: RoleFit) -> None:
-    rec = rolefit.evaluate(answers("creator", "large", "both", "high", current_leader="cto"))
+    rec = evaluate(rolefit, answers("creator", "large", "both", "high", current_leader="cto"))
     assert any("the role to add is a CIO" in n for n in rec.notes)
-    rec = rolefit.evaluate(answers("mixed", "large", "both", "high", current_leader="cio"))
+    rec = evaluate(rolefit, answers("mixed", "large", "both", "high", current_leader="cio"))
     assert any("the role to add is a CTO" in n for n in rec.notes)
 
 
 def test_no_leader_yet_and_one_role_needed_adds_no_note(rolefit: RoleFit) -> None:
-    rec = rolefit.evaluate(answers("creator", "small", "build_products", "low"))
+    rec = evaluate(rolefit, answers("creator", "small", "build_products", "low"))
     assert rec.notes == ()
 
 
@@ -177,23 +182,40 @@ def test_followups_point_at_the_recommended_roles(rolefit: RoleFit) -> None:
         "cio_first": {"hiring_cio", "hiring_cto"},
     }
     for given in every_combination():
-        rec = rolefit.evaluate(given)
+        rec = evaluate(rolefit, given)
         assert set(rec.followups) == expected[rec.kind]
 
 
 def test_missing_answers_are_named(rolefit: RoleFit) -> None:
     with pytest.raises(AnswerError, match="missing answers: compliance, industry, current_leader"):
-        rolefit.evaluate({"tech_role": "creator", "size": "small", "priority": "both"})
+        evaluate(rolefit, {"tech_role": "creator", "size": "small", "priority": "both"})
 
 
 def test_a_wrong_value_lists_the_allowed_ones(rolefit: RoleFit) -> None:
     with pytest.raises(AnswerError, match="size must be one of small, midsize, large"):
-        rolefit.evaluate({**answers("creator", "small", "both", "low"), "size": "tiny"})
+        evaluate(rolefit, {**answers("creator", "small", "both", "low"), "size": "tiny"})
 
 
 def test_an_unknown_question_is_refused(rolefit: RoleFit) -> None:
     with pytest.raises(AnswerError, match="unknown question 'budget'"):
-        rolefit.evaluate({**answers("creator", "small", "both", "low"), "budget": "big"})
+        evaluate(rolefit, {**answers("creator", "small", "both", "low"), "budget": "big"})
+
+
+def test_the_assessment_says_a_small_organisation_never_gets_both_roles(rolefit: RoleFit) -> None:
+    # decisions are content: this one lives in rolefit.yml's `never:`, and must stay there
+    assert any(
+        c.when == (Condition("size", ("small",)),) and "both" in c.recommend
+        for c in rolefit.constraints
+    )
+
+
+def test_no_combination_gets_a_recommendation_its_never_rules_forbid(rolefit: RoleFit) -> None:
+    assert rolefit.constraints
+    for given in every_combination():
+        kind = evaluate(rolefit, given).kind
+        for constraint in rolefit.constraints:
+            if holds(constraint.when, given):
+                assert kind not in constraint.recommend, (constraint.id, given)
 
 
 def test_every_quote_appears_in_its_source_text(rolefit: RoleFit) -> None:
@@ -225,19 +247,23 @@ def test_every_quote_appears_in_its_source_text(rolefit: RoleFit) -> None:
 def test_free_text_yields_only_what_it_clearly_states(
     rolefit: RoleFit, text: str, expected: dict[str, str]
 ) -> None:
-    assert rolefit.extract(text) == expected
+    assert extract_answers(rolefit.questions, text) == expected
 
 
 def test_a_headcount_wins_over_a_vaguer_size_word(rolefit: RoleFit) -> None:
-    assert rolefit.extract("a startup of 2,000 people")["size"] == "large"
+    assert extract_answers(rolefit.questions, "a startup of 2,000 people")["size"] == "large"
 
 
 def test_options_that_disagree_leave_the_question_open(rolefit: RoleFit) -> None:
-    assert "priority" not in rolefit.extract("we need to build products and cut costs")
+    assert "priority" not in extract_answers(
+        rolefit.questions, "we need to build products and cut costs"
+    )
 
 
 def test_labels_and_values_count_only_for_the_question_being_asked(rolefit: RoleFit) -> None:
-    assert rolefit.extract("both") == {}
-    assert rolefit.extract("both", current="priority") == {"priority": "both"}
-    assert rolefit.extract("Mid-sized", current="size") == {"size": "midsize"}
-    assert rolefit.extract("run operations", current="priority") == {"priority": "run_operations"}
+    assert extract_answers(rolefit.questions, "both") == {}
+    assert extract_answers(rolefit.questions, "both", current="priority") == {"priority": "both"}
+    assert extract_answers(rolefit.questions, "Mid-sized", current="size") == {"size": "midsize"}
+    assert extract_answers(rolefit.questions, "run operations", current="priority") == {
+        "priority": "run_operations"
+    }

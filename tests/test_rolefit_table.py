@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.rolefit.assess_cli import run_assess
-from bot.rolefit.definition import RoleFit, default_rolefit_path, load_rolefit
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import RoleFit
 from bot.rolefit.table import decision_table, render_markdown
 
 SAVED = Path(__file__).resolve().parents[1] / "assessment" / "decision_table.md"

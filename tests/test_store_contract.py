@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue.state import ConversationKey, ConversationState, FlowState
 from bot.store.base import Feedback, Store
+from bot.values.conversation import ConversationKey, ConversationState, FlowState
 from tests.stores import KINDS, Opened, open_store
 
 ALICE = ConversationKey("T1", "C1:1700000000.000100", "alice")

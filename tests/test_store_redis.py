@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import StoreUnavailable
 from bot.store.redis import RedisStore
+from bot.values.conversation import ConversationKey, ConversationState
 from tests.stores import REDIS_URL, close_redis, open_redis
 
 

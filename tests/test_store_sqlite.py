@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.content.load import default_root, load_content
-from bot.dialogue.replies import FlowQuestion
-from bot.dialogue.state import ConversationKey, ConversationState, FlowState
-from bot.rolefit.definition import default_rolefit_path, load_rolefit
 from bot.rolefit.flow import FlowRunner
+from bot.rolefit.load import default_rolefit_path, load_rolefit
 from bot.settings import load_settings
 from bot.store.base import Feedback, Store, StoreUnavailable
 from bot.store.sqlite import EXPIRED_PURGE_EVERY_S, SqliteStore
+from bot.values.conversation import ConversationKey, ConversationState, FlowState
+from bot.values.replies import FlowQuestion
 from tests.stores import FakeClock
 
 ALICE = ConversationKey("T1", "C1:1700000000.000100", "alice")

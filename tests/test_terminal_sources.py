@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.content.model import Citation, Origin, Response, Source
-from bot.dialogue.replies import Answer
 from bot.terminal import render
+from bot.values.content import Citation, Origin, Response, Source
+from bot.values.replies import Answer
 
 HERE = Origin("test", 1)
 LINKED = Source(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.content.validate import check_quotes, lint, validate_content
+from bot.content.validate import check_quotes
+from bot.nlu.lint import lint, load_validated
 from tests.conftest import WriteTree
 
 SOURCES = """
@@ -64,7 +65,7 @@ def good_tree(write_tree: WriteTree, **override: str) -> Path:
 
 
 def messages(root: Path) -> list[str]:
-    _, problems = validate_content(root, today=dt.date(2026, 1, 1))
+    _, problems = load_validated(root, today=dt.date(2026, 1, 1))
     return [str(p) for p in problems]
 
 
@@ -188,7 +189,7 @@ def test_quote_missing_from_its_source(write_tree: WriteTree, tmp_path: Path) ->
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "fortium.txt").write_text("You are a Technology   Consumer, and need a CIO.")
-    content, _ = validate_content(root)
+    content, _ = load_validated(root)
     found = [str(p) for p in check_quotes(content, seeds)]
     assert found == [
         "responses/beta.yml:7: quote not found in source 'fortium': \"made up words...\""
@@ -199,9 +200,59 @@ def test_lint_names_an_example_that_matches_another_intent(write_tree: WriteTree
     stray = intent("beta", "beta").replace(
         "beta question number three", "alpha question number seven again"
     )
-    content, _ = validate_content(good_tree(write_tree, **{"intents/beta.yml": stray}))
+    content, _ = load_validated(good_tree(write_tree, **{"intents/beta.yml": stray}))
     found = [str(p) for p in lint(content)]
     assert any(
         m.startswith("intents/beta.yml:7: warning: example of 'beta' matches 'alpha' best")
         for m in found
     ), found
+
+
+# -- domain.yml -------------------------------------------------------------------------------
+
+
+def test_a_missing_domain_file_is_reported(write_tree: WriteTree) -> None:
+    root = good_tree(write_tree)
+    (root / "domain.yml").unlink()
+    assert "domain.yml:0: missing content file 'domain.yml'" in messages(root)
+
+
+def test_an_intent_domain_yml_names_must_exist(write_tree: WriteTree) -> None:
+    domain = (
+        "help_intent: alpha\nfallback:\n  text: Ask me about alpha.\n  topics: [alpha, gamma]\n"
+    )
+    root = good_tree(write_tree, **{"domain.yml": domain})
+    assert messages(root) == [
+        "domain.yml:4: fallback.topics names intent 'gamma', which does not exist"
+    ]
+
+
+def test_a_role_holder_pattern_that_does_not_compile_is_reported(write_tree: WriteTree) -> None:
+    domain = "fallback:\n  text: Ask me.\nroles: [cio]\nrole_holder: '^who is {role}('\n"
+    root = good_tree(write_tree, **{"domain.yml": domain})
+    (message,) = messages(root)
+    assert message.startswith("domain.yml:4: role_holder is not a valid pattern")
+
+
+def test_domain_yml_without_fallback_wording_is_refused(write_tree: WriteTree) -> None:
+    root = good_tree(write_tree, **{"domain.yml": "help_intent: alpha\n"})
+    assert "domain.yml:1: domain.yml is missing required field 'fallback'" in messages(root)
+
+
+def test_a_broken_out_of_scope_list_is_reported_at_its_line(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "intents/a.yml": intent("a", "alpha"),
+            "responses/a.yml": response("a"),
+            "responses/sources.yml": SOURCES,
+            "out_of_scope.yml": (
+                "description: not ours\nexamples:\n  - what is a tech stack\n  - ''\n"
+                "other_roles: cmo\nnotes: x\n"
+            ),
+        }
+    )
+    _, problems = load_validated(root)
+    shown = [str(p) for p in problems]
+    assert "out_of_scope.yml:4: 'examples' item must be non-empty text" in shown
+    assert any(s.startswith("out_of_scope.yml:5:") and "list" in s for s in shown)
+    assert any(s.startswith("out_of_scope.yml:6:") and "notes" in s for s in shown)

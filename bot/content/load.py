@@ -1,7 +1,7 @@
-"""Read intents/ and responses/ into the content model, collecting every structural problem.
+"""Read intents/, responses/ and domain.yml into the content model, with every structural problem.
 
-Owns the file layout and field names; cross-file rules (ids that must match, quotes that
-must exist in sources) live in validate.py. Never raises on bad content: it returns what it
+Owns the file layout and field names; cross-file rules (ids that must match) live in
+validate.py, quotes against the sources' text in sources.py. Never raises on bad content: it returns what it
 could build and the list of problems, so `rolebot validate` can report them all at once.
 """
 
@@ -11,10 +11,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from bot.content.domain import load_domain
 from bot.content.fields import check_fields, list_items, read_yaml, text_items
-from bot.content.model import Citation, Content, Example, Intent, Origin, Response, Source
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
+from bot.values.content import Citation, Content, Example, Intent, Origin, Response, Source
 
 INTENT_FIELDS = {
     "id": True,
@@ -44,6 +45,8 @@ SOURCE_FIELDS = {
 CITATION_FIELDS = {"source": True, "quote": True}
 INTENT_KINDS = ("knowledge", "conversation")
 SOURCES_FILE = "sources.yml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yml"
+OUT_OF_SCOPE_FIELDS = {"description": True, "examples": True, "other_roles": False}
 
 
 def default_root() -> Path:
@@ -70,13 +73,39 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
         if tree is None:
             continue
         if path.name == SOURCES_FILE:
-            sources.extend(_sources(tree, _rel(path, root), problems))
+            sources.extend(source_list(tree, _rel(path, root), problems))
         else:
             response = _response(tree, _rel(path, root), problems)
             if response:
                 responses.append(response)
-    domain = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
-    return Content(tuple(intents), tuple(responses), tuple(sources), domain), problems
+    terms = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
+    domain, domain_problems = load_domain(root)
+    problems += domain_problems
+    out_of_scope, other_roles = _out_of_scope(root, problems)
+    content = Content(
+        tuple(intents), tuple(responses), tuple(sources), terms, domain, out_of_scope, other_roles
+    )
+    return content, problems
+
+
+def _out_of_scope(
+    root: Path, problems: list[Problem]
+) -> tuple[tuple[Example, ...], frozenset[str]]:
+    """`out_of_scope.yml`: near-topic questions we do not answer, and titles not ours (optional)."""
+    path = root / OUT_OF_SCOPE_FILE
+    if not path.is_file():
+        return (), frozenset()
+    tree = _read(path, root, problems)
+    if tree is None:
+        return (), frozenset()
+    file = _rel(path, root)
+    if not check_fields(tree, OUT_OF_SCOPE_FIELDS, file, "out-of-scope list", problems):
+        return (), frozenset()
+    examples = tuple(
+        Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
+    )
+    roles = frozenset(r.lower().strip() for r, _ in _strings(tree, "other_roles", file, problems))
+    return examples, roles
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -186,7 +215,8 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
     )
 
 
-def _sources(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
+def source_list(tree: Any, file: str, problems: list[Problem]) -> list[Source]:
+    """The entries of a parsed responses/sources.yml (content/sources.py reads one on its own)."""
     if not isinstance(tree, LineDict) or not isinstance(tree.get("sources"), LineList):
         problems.append(
             Problem(file, getattr(tree, "line", 1), "sources.yml must hold a 'sources:' list")

@@ -1,4 +1,7 @@
-"""Cross-file rules for content, lint with the real matcher, and quote checks against sources.
+"""Cross-file rules for content, and quote checks against the sources.
+
+How the matcher reads the examples (two that normalise alike, lint with the real matcher) is
+checked by bot/nlu/lint.py: content/ knows nothing of normalisation or matching.
 
 Every check reports `Problem(file, line, message)` and never stops at the first one: a
 curator fixing content wants the whole list. Errors block serving; warnings do not.
@@ -8,21 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
+from bot.content import sources
 from bot.content.load import load_content
-from bot.content.model import Content
 from bot.content.problems import Problem
-from bot.nlu.normalize import normalize, stem, words
+from bot.values.content import Citation, Content
 
 SECTION_LIMIT = 3000  # Slack: characters in one section block's text
 TITLE_LIMIT = 150  # Slack: characters in a header block
 QUOTE_LIMIT = 300
 MIN_EXAMPLES = 12
-NEAR_DUPLICATE = 92.0  # rapidfuzz ratio of two normalised examples, in different intents
 
 
 def validate_content(root: Path, today: dt.date | None = None) -> tuple[Content, list[Problem]]:
@@ -112,7 +112,31 @@ def check_content(content: Content, today: dt.date) -> list[Problem]:
                     "warning",
                 )
             )
-    problems += _example_collisions(content)
+    problems += _domain_intents(content, intent_ids)
+    return problems
+
+
+def _domain_intents(content: Content, intent_ids: set[str]) -> list[Problem]:
+    """Every intent domain.yml names must exist: the code acts on these ids."""
+    domain = content.domain
+    named = [
+        ("assessment_intent", (domain.assessment_intent,) if domain.assessment_intent else ()),
+        ("offer_assessment_after", domain.offer_assessment_after),
+        ("help_intent", (domain.help_intent,) if domain.help_intent else ()),
+        ("fallback.topics", domain.fallback_topics),
+    ]
+    problems = []
+    for key, ids in named:
+        origin = domain.origin_of(key)
+        for intent_id in ids:
+            if intent_id not in intent_ids:
+                problems.append(
+                    Problem(
+                        origin.file,
+                        origin.line,
+                        f"{key} names intent '{intent_id}', which does not exist",
+                    )
+                )
     return problems
 
 
@@ -142,168 +166,12 @@ def _duplicate_ids(content: Content) -> list[Problem]:
     return problems
 
 
-def _example_collisions(content: Content) -> list[Problem]:
-    problems: list[Problem] = []
-    by_text: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    normalized: list[tuple[str, str, str]] = []
-    for intent in content.intents:
-        for example in intent.examples:
-            key = normalize(example.text)
-            if not key:
-                problems.append(
-                    Problem(
-                        example.origin.file,
-                        example.origin.line,
-                        "example has no words left after normalisation",
-                    )
-                )
-                continue
-            by_text[key].append((intent.id, str(example.origin)))
-            normalized.append((key, intent.id, str(example.origin)))
-    for key, places in by_text.items():
-        first_intent, first_place = places[0]
-        for owner, place in places[1:]:
-            file, line = place.rsplit(":", 1)
-            if owner != first_intent:
-                problems.append(
-                    Problem(
-                        file,
-                        int(line),
-                        f"example '{key}' also appears in intent '{first_intent}' at {first_place}",
-                    )
-                )
-            else:
-                problems.append(
-                    Problem(file, int(line), f"example '{key}' repeats {first_place}", "warning")
-                )
-    problems += _near_duplicates(normalized, content.domain_terms)
-    return problems
-
-
-def _domain_stems(domain: frozenset[str]) -> set[str]:
-    return {stem(w) for term in domain for w in words(term)}
-
-
-def _differ_in_domain_word(a: str, b: str, domain_stems: set[str]) -> bool:
-    """True when the words two texts don't share include a domain word (cio vs cto)."""
-    return bool(({stem(w) for w in words(a)} ^ {stem(w) for w in words(b)}) & domain_stems)
-
-
-def _near_duplicates(
-    normalized: list[tuple[str, str, str]], domain: frozenset[str]
-) -> list[Problem]:
-    """Examples of different intents that read almost alike: the matcher can't tell them apart.
-
-    Mirror pairs that differ exactly in a domain word ("hiring a good cio" / "... cto") are
-    deliberate and not reported: that word is what tells the two intents apart.
-    """
-    domain_stems = _domain_stems(domain)
-    texts = [text for text, _, _ in normalized]
-    problems = []
-    for i, (a, intent_a, place_a) in enumerate(normalized):
-        close = process.extract(
-            a, texts[i + 1 :], scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE, limit=None
-        )
-        for _, _, offset in close:
-            b, intent_b, place_b = normalized[i + 1 + offset]
-            if intent_a == intent_b or a == b:
-                continue
-            if _differ_in_domain_word(a, b, domain_stems):
-                continue
-            file, line = place_b.rsplit(":", 1)
-            problems.append(
-                Problem(
-                    file,
-                    int(line),
-                    f"example '{b}' ({intent_b}) is nearly the same "
-                    f"as '{a}' ({intent_a}) at {place_a}",
-                    "warning",
-                )
-            )
-    return problems
-
-
-# -- lint: the real matcher over the content itself -------------------------------------------
-
-
-def lint(content: Content) -> list[Problem]:
-    """Leave-one-out: each example matched against all the others; report ones that go astray."""
-    from bot.nlu.matcher import Matcher  # the matcher imports the content model, not the reverse
-
-    matcher = Matcher(content.intents, content.domain_terms)
-    domain_stems = _domain_stems(content.domain_terms)
-    problems = []
-    for intent in content.intents:
-        for example in intent.examples:
-            match = matcher.match(example.text, exclude=(example.origin,))
-            if match.best and match.best != intent.id:
-                if _differ_in_domain_word(example.text, match.evidence or "", domain_stems):
-                    continue  # a deliberate mirror ("... good cio" / "... good cto")
-                problems.append(
-                    Problem(
-                        example.origin.file,
-                        example.origin.line,
-                        f"example of '{intent.id}' matches '{match.best}' best "
-                        f"({match.confidence:.2f}, via '{match.evidence}' at {match.evidence_origin})",
-                        "warning",
-                    )
-                )
-            elif match.outcome == "fallback":
-                problems.append(
-                    Problem(
-                        example.origin.file,
-                        example.origin.line,
-                        f"example of '{intent.id}' would fall back: {match.reason}",
-                        "warning",
-                    )
-                )
-    return problems
-
-
 # -- quotes against the sources' text ---------------------------------------------------------
 
-_SQUASH = re.compile(r"[\W_]+")
 
-
-def squash(text: str) -> str:
-    """Case, whitespace and punctuation removed: quotes survive curly quotes and line breaks."""
-    return _SQUASH.sub("", text.casefold())
-
-
-def check_quotes(content: Content, sources_dir: Path) -> list[Problem]:
-    problems: list[Problem] = []
-    texts: dict[str, str] = {}
-    for source in content.sources:
-        if not source.file:
-            problems.append(
-                Problem(
-                    source.origin.file,
-                    source.origin.line,
-                    f"source '{source.id}' names no 'file' to check quotes against",
-                )
-            )
-            continue
-        path = sources_dir / source.file
-        try:
-            texts[source.id] = squash(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            problems.append(
-                Problem(
-                    source.origin.file,
-                    source.origin.line,
-                    f"cannot read source text {path}: {exc.strerror}",
-                )
-            )
-    for response in content.responses:
-        for citation in response.citations:
-            text = texts.get(citation.source)
-            if text is not None and citation.quote and squash(citation.quote) not in text:
-                problems.append(
-                    Problem(
-                        citation.origin.file,
-                        citation.origin.line,
-                        f"quote not found in source '{citation.source}': "
-                        f'"{citation.quote[:60]}..."',
-                    )
-                )
-    return problems
+def check_quotes(
+    content: Content, sources_dir: Path, also: Iterable[Citation] = ()
+) -> list[Problem]:
+    """The answers' quotes and `also` (the assessment's) against the sources' captured text."""
+    answers = (c for r in content.responses for c in r.citations)
+    return sources.check_quotes([*answers, *also], content.sources, sources_dir)

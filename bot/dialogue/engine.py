@@ -19,12 +19,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from bot.content.model import Content
 from bot.dialogue.questionlog import DEFAULT_SALT, entry_for, question_id, user_hash
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
-from bot.dialogue.state import ConversationKey, ConversationState
-from bot.dialogue.turn import Action, Turn
-from bot.nlu.matcher import Match, Matcher
+from bot.nlu.fusion import Understanding
+from bot.nlu.matcher import Matcher
 from bot.rolefit.flow import FlowRunner
 from bot.store.base import (
     Conversations,
@@ -33,17 +30,12 @@ from bot.store.base import (
     StoreErrors,
     StoreUnavailable,
 )
+from bot.values.content import Content
+from bot.values.conversation import ConversationKey, ConversationState
+from bot.values.match import Match
+from bot.values.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
+from bot.values.turn import Action, Turn
 
-ASSESSMENT_INTENT = "role_fit_start"
-OFFERS_ASSESSMENT = frozenset({"which_role_do_we_need", ASSESSMENT_INTENT})
-FALLBACK_TOPICS = (
-    "cio_vs_cto",
-    "which_role_do_we_need",
-    "outsourcing_owner",
-    "startup_leader",
-    "reporting_lines",
-    "security_ciso",
-)
 CONVERSATION_TTL_S = 7 * 24 * 3600  # kept past the flow's own expiry, so we can say it expired
 
 logger = logging.getLogger("bot.dialogue")
@@ -60,7 +52,7 @@ class Engine:
     def __init__(
         self,
         content: Content,
-        matcher: Matcher,
+        matcher: Matcher | Understanding,
         conversations: Conversations,
         log: QuestionLog,
         flows: FlowRunner | None = None,
@@ -76,6 +68,7 @@ class Engine:
         self.flows = flows
         self.settings = settings or EngineSettings()
         self.clock = clock
+        self.domain = content.domain
         self._titles = {r.id: r.title for r in content.responses}
         self._sources = {s.id: s for s in content.sources}
 
@@ -124,8 +117,52 @@ class Engine:
     def match(self, text: str) -> Match:
         return self.matcher.match(text)
 
-    def topics(self, intents: tuple[str, ...] = FALLBACK_TOPICS) -> tuple[Topic, ...]:
-        return tuple(Topic(i, self._titles[i]) for i in intents if i in self._titles)
+    @property
+    def semantic_available(self) -> bool:
+        """Whether the sentence model's opinion is in use (not when it is off or has failed)."""
+        return isinstance(self.matcher, Understanding) and self.matcher.semantic_available
+
+    @property
+    def understanding(self) -> str:
+        """How questions are understood right now, in words, for /readyz."""
+        if isinstance(self.matcher, Understanding):
+            return self.matcher.status
+        return "lexical only"
+
+    async def match_async(self, text: str) -> Match:
+        """`match` without holding the event loop while the sentence model runs."""
+        return await self.matcher.match_async(text)
+
+    def topics(self, intents: tuple[str, ...] | None = None) -> tuple[Topic, ...]:
+        """The intents as choices, titled; without `intents`, domain.yml's fallback topics."""
+        if intents is None:
+            intents = self.domain.fallback_topics
+        assessment = self.domain.assessment_intent
+        return tuple(
+            Topic(i, self._titles[i], starts_assessment=i == assessment)
+            for i in intents
+            if i in self._titles
+        )
+
+    async def help(self, key: ConversationKey) -> Reply:
+        """An empty mention or a bare /ask: the curated help answer (domain.yml's help_intent)."""
+        intent = self.domain.help_intent
+        answer = self.answer_for(intent) if intent else None
+        return answer or await self.handle(Turn(key, intent or ""))
+
+    def _fallback(self, question: str, match: Match | None) -> Fallback:
+        return Fallback(question, self.closest_topics(match), match, self.domain.fallback_text)
+
+    def closest_topics(self, match: Match | None) -> tuple[Topic, ...]:
+        """For a question we do not answer: the topics the sentence model found nearest to it
+        first (those we do cover), then the usual ones, four in all."""
+        near: list[str] = []
+        opinion = match.semantic if match is not None else None
+        if opinion is not None:
+            near = [i for i in (opinion.intent, opinion.runner_up) if i]
+            near = [i for i in near if self.matcher.kind(i) == "knowledge"]
+        usual = self.domain.fallback_topics
+        return self.topics(tuple(dict.fromkeys([*near, *usual]))[:4])
 
     def answer_for(
         self, intent: str, question: str = "", match: Match | None = None
@@ -142,7 +179,8 @@ class Engine:
             related=self.topics(response.related),
             question=question,
             match=match,
-            offer_assessment=intent in OFFERS_ASSESSMENT and self.flows is not None,
+            offer_assessment=intent in self.domain.offer_assessment_after
+            and self.flows is not None,
         )
 
     # -- dispatch ---------------------------------------------------------------------------
@@ -165,7 +203,7 @@ class Engine:
         picked = self._pick_suggestion(text, state)
         if picked:
             return await self._show(turn, picked, text, None, state, now)
-        match = self.matcher.match(text)
+        match = await self.matcher.match_async(text)
         await self._log(turn, match, now)
         state.suggestions = []
         if match.outcome == "answer" and match.intent:
@@ -173,7 +211,7 @@ class Engine:
         if match.outcome == "clarify" and match.suggestions:
             state.suggestions = list(match.suggestions)
             return Clarify(text, self.topics(match.suggestions), match), state
-        return Fallback(text, self.topics(), match), state
+        return self._fallback(text, match), state
 
     async def _on_action(
         self, turn: Turn, action: Action, state: ConversationState, now: float
@@ -182,7 +220,7 @@ class Engine:
             return await self._show(turn, action.value, "", None, state, now)
         if action.kind == "none_of_these":
             state.suggestions = []
-            return Fallback("", self.topics(), None), state
+            return self._fallback("", None), state
         if self.flows is None:
             return Notice("unavailable", "The assessment is not available right now."), state
         if action.kind == "flow_start" or (action.kind == "flow_restart" and state.flow is None):
@@ -193,7 +231,7 @@ class Engine:
             return Notice(
                 "info",
                 "There is no assessment in progress.",
-                followups=self.topics((ASSESSMENT_INTENT,)),
+                followups=self._assessment_topic(),
             ), state
         if self.flows.expired(state.flow, now):
             state.flow = None
@@ -212,13 +250,13 @@ class Engine:
         now: float,
     ) -> tuple[Reply, ConversationState]:
         state.suggestions = []
-        if intent == ASSESSMENT_INTENT and self.flows is not None:
+        if intent == self.domain.assessment_intent and self.flows is not None:
             state.flow, reply = self.flows.start(now, text)
             await self._remember_result(turn.key, reply)
             return reply, state
         answer = self.answer_for(intent, text, match)
         if answer is None:
-            return Fallback(text, self.topics(), match), state
+            return self._fallback(text, match), state
         state.last_intent = intent
         return answer, state
 
@@ -230,12 +268,16 @@ class Engine:
                 return state.suggestions[index]
         return None
 
+    def _assessment_topic(self) -> tuple[Topic, ...]:
+        intent = self.domain.assessment_intent
+        return self.topics((intent,)) if intent else ()
+
     def _expired(self) -> Notice:
         hours = round(self.settings.flow_ttl_s / 3600)
         return Notice(
             "expired",
             f"Your earlier assessment expired after {hours} h without an answer, so I've cleared it.",
-            followups=self.topics((ASSESSMENT_INTENT,)),
+            followups=self._assessment_topic(),
         )
 
     async def _log(self, turn: Turn, match: Match, now: float) -> None:
@@ -261,20 +303,24 @@ class Engine:
     async def _stateless(self, turn: Turn) -> Reply:
         """The store is down: answers still work, anything needing memory says so."""
         if turn.action is not None and turn.action.kind == "show_intent":
-            if turn.action.value != ASSESSMENT_INTENT:
+            if turn.action.value != self.domain.assessment_intent:
                 answer = self.answer_for(turn.action.value)
                 if answer:
                     return answer
         if turn.action is None:
-            match = self.matcher.match(turn.text)
-            if match.outcome == "answer" and match.intent and match.intent != ASSESSMENT_INTENT:
-                return self.answer_for(match.intent, turn.text, match) or Fallback(
-                    turn.text, self.topics(), match
+            match = await self.matcher.match_async(turn.text)
+            if (
+                match.outcome == "answer"
+                and match.intent
+                and match.intent != self.domain.assessment_intent
+            ):
+                return self.answer_for(match.intent, turn.text, match) or self._fallback(
+                    turn.text, match
                 )
             if match.outcome == "clarify" and match.suggestions:
                 return Clarify(turn.text, self.topics(match.suggestions), match)
             if match.outcome == "fallback":
-                return Fallback(turn.text, self.topics(), match)
+                return self._fallback(turn.text, match)
         return Notice(
             "unavailable",
             "The assessment is temporarily unavailable; please try again in a few minutes.",

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.dialogue.state import ConversationKey
-from bot.nlu.matcher import Match
 from bot.store.base import LoggedQuestion
+from bot.values.conversation import ConversationKey
+from bot.values.match import Match
 
 # Used when no salt is given, so a laptop or a test works out of the box; a deployment sets its
 # own (ROLEBOT_HASH_SALT) so its hashes cannot be recomputed by someone with only this source.

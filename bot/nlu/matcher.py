@@ -13,16 +13,17 @@ misspells are first corrected to the nearest known word with rapidfuzz (only wor
 letters or more, so "coo" never becomes "cio").
 
 Within an intent, a word counts in proportion to how characteristic it is of that intent:
-fully if at least SALIENT_SHARE of the intent's examples use it, less if only one example
+fully if at least `salient_share` of the intent's examples use it, less if only one example
 happens to ("in plain english"), so an incidental word cannot steer a question alone.
 
 For each example, with `shared` the weight of the words it has in common with the question:
     covered   = shared / weight of the question's words   (how much of the question it explains)
     specific  = shared / weight of the example's words    (how much of the example was asked)
-    score     = F-beta of the two, beta = BETA (< 1: explaining the question matters more)
-and, when the question names a role (cio, cto, ciso) and the example names only other roles,
-the score is multiplied by ROLE_MISMATCH: "what makes a good cto" must not borrow the answer
-of "what makes a good cio" because the rest of the sentence is the same.
+    score     = F-beta of the two, beta = `beta` (< 1: explaining the question matters more)
+and, when the question names a role (`roles` in domain.yml: cio, cto, ciso) and the example
+names only other roles, the score is multiplied by `role_mismatch`: "what makes a good cto"
+must not borrow the answer of "what makes a good cio" because the rest of the sentence is the
+same. A question asking who holds a role (`role_holder` in domain.yml) always falls back.
 
 What confidence means
 ---------------------
@@ -32,23 +33,9 @@ informative words the other lacks. It is a similarity, not a probability; `roleb
 prints what it is worth ("confidence of answers given -> how often they were right"). On
 our own labeled set, our hold-out and the dev set together (strict: examples identical to a
 question left out), answers at 0.60 or above were right 139 times in 140, and those below
-0.60 (down to LEAD_ANSWER_AT) 18 times in 19.
+0.60 (down to `lead_answer_at`) 18 times in 19.
 
-The decision (the thresholds live here, and only here; tuned with `rolebot eval` on
-tests/data/labeled_questions.yml, then checked on the dev set)
-    answer    confidence >= ANSWER_AT, ahead of the runner-up intent by >= MARGIN (or
-              >= LEAD_ANSWER_AT and ahead by >= LEAD_MARGIN: one intent clearly stands
-              out, so a "did you mean" would only cost a click), and, for
-              a knowledge intent, the question names the domain (a keyword of some
-              knowledge intent: cio, cto, outsourcing, vendor ...). Without a domain word,
-              "what does a CMO do" shares only "what does a ... do" with us and falls back.
-              Small talk (greeting, thanks, help ...) needs no domain word, but without one it
-              must explain at least SMALL_TALK_COVERED_AT of the question.
-    clarify   confidence >= CLARIFY_AT but not an answer: offer the top 2-3 intents. A question
-              with no domain word is offered its best intent only when nearly verbatim
-              (>= UNDOMAINED_CLARIFY_AT, and explaining >= UNDOMAINED_COVERED_AT of the
-              question: "do we need both roles", never "who owns the marketing budget").
-    fallback  otherwise.
+The decision (answer, clarify or fall back, and the thresholds that tune it) is decision.py's.
 
 A message that falls back as a whole is tried again sentence by sentence, each sentence that
 asks something under the same rules (see `match`): context written before a question no
@@ -57,89 +44,26 @@ longer drowns it, and context never answers for it.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.content.model import Intent, Origin
+from bot.nlu.decision import DEFAULT_THRESHOLDS, Candidate, Thresholds, decide
 from bot.nlu.normalize import FILLER, sentences, stem, words
+from bot.values.content import Content, Intent, Origin
+from bot.values.match import Match
 
-ROLES = frozenset({"cio", "cto", "ciso"})  # the titles questions turn on; see role_mismatch
 FILLER_WEIGHT = 0.05  # "ok", "please", "quick question": present, but saying nothing
-Outcome = Literal["answer", "clarify", "fallback"]
 
 
 # a message's sentences matched on their own, at most (the last ones: the question tends to end it)
 MAX_SENTENCES = 6
 _RANK = {"fallback": 0, "clarify": 1, "answer": 2}
-# "who is our cto", "who is the cio of acme": a person's name, which no curated answer holds.
-# Matched on the normalised question, so "who's" and "chief technology officer" count too.
-_WHO_HOLDS = re.compile(
-    r"^who (is )?(the |our |your |my |their )?(current |new |acting |interim )?(cio|cto|ciso)"
-    r"( (of|at|in|for) .*)?$"
-)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    answer_at: float = 0.45
-    clarify_at: float = 0.3
-    margin: float = 0.01
-    beta: float = 0.6
-    # a question with no domain word is never answered; offered as "did you mean" only above this
-    undomained_clarify_at: float = 0.7
-    undomained_covered_at: float = 0.8
-    small_talk_covered_at: float = 0.5
-    # an example naming only other roles than the question does (cio vs cto) is scored down
-    role_mismatch: float = 0.6
-    max_suggestions: int = 3
-    # ... or a lower score that leads the runner-up clearly: with one candidate standing out,
-    # "did you mean X?" costs a click and tells nothing (tuned on tests/data, see README)
-    lead_answer_at: float = 0.35
-    lead_margin: float = 0.08
-    # a suggestion must be within this of the best score to be offered beside it
-    suggestion_window: float = 0.2
-    # rapidfuzz ratio (0-100) a misspelt word needs to be corrected to a known word
-    # a word used by this share of an intent's examples counts fully in them (see _salience)
-    salient_share: float = 0.05
-    typo_cutoff: float = 80.0
-    # ... and words of five letters or fewer this much ("stack" must not become "track")
-    short_typo_cutoff: float = 88.0
-    min_typo_length: int = 4
-
-
-DEFAULT_THRESHOLDS = Thresholds()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    intent: str
-    score: float
-    example: str
-    origin: Origin
-    covered: float = 0.0  # the share of the question's weight this example explains
-
-
-@dataclass(frozen=True)
-class Match:
-    text: str
-    outcome: Outcome
-    intent: str | None  # set only when the outcome is "answer"
-    confidence: float
-    suggestions: tuple[str, ...]  # intents offered for "did you mean" (clarify only)
-    evidence: str | None  # the example that matched best
-    evidence_origin: Origin | None
-    best: str | None  # the best-scoring intent, whatever the outcome
-    runner_up: str | None
-    runner_up_score: float
-    reason: str  # why this outcome, in words, for "why this answer?" and eval
-    normalized: str = ""
-    corrections: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -158,8 +82,17 @@ class Matcher:
         intents: Sequence[Intent],
         domain_terms: frozenset[str] | set[str] = frozenset(),
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        roles: Collection[str] = (),
+        role_holder: str | None = None,
     ) -> None:
+        """`roles` and `role_holder` come from domain.yml (see `for_content`): the titles a
+        question turns on, and the pattern of a question asking who holds one."""
         self.thresholds = thresholds
+        self._role_stems = frozenset(stem(w) for role in roles for w in words(role))
+        # "who is our cto", "who is the cio of acme": a person's name, which no curated answer
+        # holds. Matched on the normalised question, so "who's" and "chief technology officer"
+        # count too.
+        self._role_holder = re.compile(role_holder) if role_holder else None
         self._kinds = {i.id: i.kind for i in intents}
         self._vocabulary: set[str] = set()
         example_stems: list[set[str]] = []
@@ -185,7 +118,7 @@ class Matcher:
         self._examples: list[_Example] = []
         self._stem_sets: list[frozenset[str]] = [frozenset(x) for x in example_stems]
         # How characteristic a word is of an intent: the share of the intent's examples using it,
-        # relative to SALIENT_SHARE. A topic word ("outsourc" in most outsourcing examples)
+        # relative to `salient_share`. A topic word ("outsourc" in most outsourcing examples)
         # counts fully; a word that one example of forty happens to use ("plain english") counts
         # for little there, so it cannot pull a question to that intent on its own.
         per_intent: dict[str, int] = defaultdict(int)
@@ -221,8 +154,20 @@ class Matcher:
         self._intent_of = [index_of[e.intent] for e in self._examples]
         # beta^2 times each example's weight: the scoring loop's denominator, computed once
         self._scaled_weight = [self.thresholds.beta**2 * e.weight for e in self._examples]
-        self._roles = [stems_ & ROLES for stems_ in self._stem_sets]
-        self._corrections: dict[str, str | None] = {}
+        self._roles = [stems_ & self._role_stems for stems_ in self._stem_sets]
+        # Per matcher (the vocabulary is this content's), bounded, and safe across threads.
+        self._nearest_known = functools.lru_cache(maxsize=100_000)(self._nearest_known_word)
+
+    @classmethod
+    def for_content(cls, content: Content, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Matcher:
+        """The matcher for loaded content: its intents, domain terms, roles and role-holder rule."""
+        return cls(
+            content.intents,
+            content.domain_terms,
+            thresholds,
+            content.domain.roles,
+            content.domain.role_holder,
+        )
 
     # -- public -----------------------------------------------------------------------------
 
@@ -266,6 +211,10 @@ class Matcher:
             reason=f"{best.reason}; from the sentence \u201c{shown[:120]}\u201d",
         )
 
+    async def match_async(self, text: str) -> Match:
+        """`match` for the event loop: the lexical matcher is fast enough to run on it."""
+        return self.match(text)
+
     def _match_one(self, text: str, exclude: Collection[Origin]) -> Match:
         surface, corrections = self._correct(words(text))
         normalized = " ".join(surface)
@@ -301,25 +250,23 @@ class Matcher:
             ):
                 out.append(word)
                 continue
-            if word not in self._corrections:
-                if len(self._corrections) > 100_000:
-                    self._corrections.clear()
-                cutoff = (
-                    self.thresholds.short_typo_cutoff
-                    if len(word) <= 5
-                    else self.thresholds.typo_cutoff
-                )
-                found = process.extractOne(
-                    word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff
-                )
-                self._corrections[word] = found[0] if found else None
-            fixed = self._corrections[word]
+            fixed = self._nearest_known(word)
             if fixed is None:
                 out.append(word)
             else:
                 out.append(fixed)
                 corrections.append((word, fixed))
         return out, corrections
+
+    def _nearest_known_word(self, word: str) -> str | None:
+        """The known word a misspelling most likely means, or None if none is close enough."""
+        cutoff = (
+            self.thresholds.short_typo_cutoff if len(word) <= 5 else self.thresholds.typo_cutoff
+        )
+        found = process.extractOne(
+            word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff
+        )
+        return found[0] if found else None
 
     def _rank(
         self, surface: list[str], exclude: Collection[Origin], limit: int = 0
@@ -360,7 +307,7 @@ class Matcher:
         gain = 1 + self.thresholds.beta**2
         inverse_query = 1 / query_weight
         scaled_weight, intent_of, roles = self._scaled_weight, self._intent_of, self._roles
-        asked_roles = query & ROLES
+        asked_roles = query & self._role_stems
         mismatch = self.thresholds.role_mismatch
         best_score = [-1.0] * len(self._intent_ids)
         best_position = [-1] * len(self._intent_ids)
@@ -407,102 +354,13 @@ class Matcher:
         candidates: list[Candidate],
         corrections: tuple[tuple[str, str], ...],
     ) -> Match:
-        t = self.thresholds
-        if not candidates:
-            return Match(
-                text,
-                "fallback",
-                None,
-                0.0,
-                (),
-                None,
-                None,
-                None,
-                None,
-                0.0,
-                "no word of the question is known",
-                normalized,
-                corrections,
-            )
-        top = candidates[0]
-        runner = candidates[1] if len(candidates) > 1 else None
-        runner_score = runner.score if runner else 0.0
-        in_domain = bool(self._domain & {stem(w) for w in surface})
-
-        def allowed(c: Candidate) -> bool:
-            return in_domain or self.kind(c.intent) == "conversation"
-
-        def result(
-            outcome: Outcome,
-            reason: str,
-            intent: str | None = None,
-            suggestions: tuple[str, ...] = (),
-        ) -> Match:
-            return Match(
-                text,
-                outcome,
-                intent,
-                top.score,
-                suggestions,
-                top.example,
-                top.origin,
-                top.intent,
-                runner.intent if runner else None,
-                runner_score,
-                reason,
-                normalized,
-                corrections,
-            )
-
-        if _WHO_HOLDS.match(normalized):
-            return result("fallback", "it asks who holds a role, which I cannot know")
-        if top.score < t.clarify_at:
-            return result("fallback", f"best score {top.score:.2f} is below {t.clarify_at}")
-        if not allowed(top):
-            # Without a domain word we never answer. An example that explains nearly all the question
-            # ("do we need both roles") may still be offered; one that leaves a word unexplained
-            # ("who owns the *marketing* budget") may not.
-            if top.score >= t.undomained_clarify_at and top.covered >= t.undomained_covered_at:
-                return result(
-                    "clarify",
-                    "the question names no technology-leadership term",
-                    suggestions=(top.intent,),
-                )
-            return result("fallback", "the question names no technology-leadership term")
-        # Small talk needs no domain word, but it must explain at least half the question:
-        # "can you help me write an email" is not a request for the help topic.
-        small_talk_unexplained = (
-            not in_domain
-            and self.kind(top.intent) == "conversation"
-            and top.covered < t.small_talk_covered_at
+        return decide(
+            text,
+            normalized,
+            candidates,
+            corrections,
+            thresholds=self.thresholds,
+            in_domain=bool(self._domain & {stem(w) for w in surface}),
+            kind=self.kind,
+            role_holder=self._role_holder,
         )
-        lead = top.score - runner_score
-        confident = (top.score >= t.answer_at and lead >= t.margin) or (
-            top.score >= t.lead_answer_at and lead >= t.lead_margin
-        )
-        if confident and not small_talk_unexplained:
-            return result(
-                "answer", f"score {top.score:.2f}, {lead:.2f} ahead of the runner-up", top.intent
-            )
-        offered = tuple(
-            c.intent
-            for c in candidates[: t.max_suggestions]
-            if c.score >= t.clarify_at and top.score - c.score <= t.suggestion_window and allowed(c)
-        )
-        if small_talk_unexplained and top.score - runner_score >= t.margin:
-            reason = (
-                f"small talk explains only {top.covered:.0%} of the question "
-                f"(needs {t.small_talk_covered_at:.0%})"
-            )
-        elif top.score >= t.answer_at:
-            reason = (
-                f"runner-up {runner.intent if runner else '-'} is within {t.margin} of {top.intent}"
-            )
-        elif top.score >= t.lead_answer_at:
-            reason = (
-                f"best score {top.score:.2f} is below {t.answer_at} and leads the runner-up "
-                f"by only {lead:.2f} (needs {t.lead_margin})"
-            )
-        else:
-            reason = f"best score {top.score:.2f} is below {t.lead_answer_at}"
-        return result("clarify", reason, suggestions=offered)

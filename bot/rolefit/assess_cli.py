@@ -1,7 +1,7 @@
 """`rolebot assess --answer KEY=VALUE ... [--json]`: the assessment without a conversation.
 
 For scripts and for checking the rules by hand. Owns argument parsing of the answers and the
-two output shapes; the decision itself comes from RoleFit.evaluate. Exit codes: 0 a result,
+two output shapes; the decision itself comes from rules.evaluate. Exit codes: 0 a result,
 1 the assessment content is broken, 2 the answers are missing, unknown or malformed.
 """
 
@@ -13,15 +13,11 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
-from bot.rolefit.definition import (
-    AnswerError,
-    RoleFit,
-    default_rolefit_path,
-    default_sources_path,
-    load_rolefit,
-    read_sources,
-)
-from bot.rolefit.model import Recommendation
+from bot.content.sources import default_sources_path, load_sources
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import RoleFit
+from bot.rolefit.rules import AnswerError, evaluate
+from bot.values.assessment import Recommendation
 
 
 def run_assess(
@@ -47,7 +43,7 @@ def run_assess(
                 print(problem, file=err)
             return 1
     try:
-        rec = rolefit.evaluate(answers)
+        rec = evaluate(rolefit, answers)
     except AnswerError as exc:
         print(f"rolebot assess: {exc}", file=err)
         return 2
@@ -55,8 +51,8 @@ def run_assess(
         json.dump(as_payload(rec), out, indent=2)
         out.write("\n")
     else:
-        entries, _ = read_sources(sources_file or default_sources_path())
-        titles = {s.id: s.title for s in entries.values()}
+        entries, _ = load_sources(sources_file or default_sources_path())
+        titles = {s.id: s.title for s in entries}
         out.write(render_text(rec, titles))
     return 0
 

@@ -15,12 +15,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from bot.content.model import Source
-from bot.dialogue.replies import FlowQuestion, FlowResult, Notice, Reply, Topic
-from bot.dialogue.state import FlowState
-from bot.dialogue.turn import Action
-from bot.rolefit.definition import RoleFit
-from bot.rolefit.model import Question, QuoteRef
+from bot.rolefit.extract import extract_answers
+from bot.rolefit.model import RoleFit
+from bot.rolefit.rules import check, evaluate
+from bot.values.assessment import Question, QuoteRef
+from bot.values.content import Source
+from bot.values.conversation import FlowState
+from bot.values.replies import FlowQuestion, FlowResult, Notice, Reply, Topic
+from bot.values.turn import Action
 
 # Words that steer the flow rather than answer it; the whole message must be one of these.
 BACK = frozenset({"back", "go back", "previous", "undo"})
@@ -53,8 +55,10 @@ class FlowRunner:
         topic_titles: Mapping[str, str],
         sources: Mapping[str, Source],
         ttl_s: float = 86400,
+        assessment_intent: str | None = None,
     ) -> None:
         self.rolefit = rolefit
+        self.assessment_intent = assessment_intent  # a followup naming it starts the flow again
         self.topic_titles = dict(topic_titles)
         self.sources = dict(sources)
         self.ttl_s = ttl_s
@@ -67,7 +71,7 @@ class FlowRunner:
         None instead of a state only if `text` answered everything, and the reply is the result.
         """
         state = FlowState(started_at=now, updated_at=now)
-        prefilled = self.rolefit.extract(text) if text.strip() else {}
+        prefilled = extract_answers(self.rolefit.questions, text) if text.strip() else {}
         if prefilled:
             state = self._with_answers(state, prefilled, now)
             return self._next(state, self._noted(prefilled, "From what you said"))
@@ -78,7 +82,7 @@ class FlowRunner:
 
         Raises AnswerError (naming missing keys or allowed values) if the set is not complete.
         """
-        self.rolefit.check(answers)
+        check(self.rolefit, answers)
         state = FlowState(answers=dict(answers), history=[q.id for q in self.rolefit.questions])
         _, reply = self._next(state)
         if not isinstance(reply, FlowResult):  # check() passed, so every question is answered
@@ -124,7 +128,7 @@ class FlowRunner:
             return self._ask(
                 self._touch(state, now), f"There is no option {command}. " + self._choices(question)
             )
-        found = self.rolefit.extract(text, current=question.id)
+        found = extract_answers(self.rolefit.questions, text, current=question.id)
         new = {k: v for k, v in found.items() if k not in state.answers}
         if not new:
             changed = [k for k, v in found.items() if state.answers.get(k) != v]
@@ -208,12 +212,12 @@ class FlowRunner:
         question = self._current(state)
         if question is not None:
             return state, self._question_reply(state, question, notice)
-        recommendation = self.rolefit.evaluate(state.answers)
+        recommendation = evaluate(self.rolefit, state.answers)
         citations, sources = self._cited(recommendation.citations)
         if citations != recommendation.citations:
             recommendation = replace(recommendation, citations=citations)
         related = tuple(
-            Topic(i, self.topic_titles[i])
+            Topic(i, self.topic_titles[i], starts_assessment=i == self.assessment_intent)
             for i in recommendation.followups
             if i in self.topic_titles
         )

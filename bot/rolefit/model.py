@@ -1,68 +1,128 @@
-"""Values of the role-fit assessment: its questions, and the recommendation it explains.
+"""Values of the role-fit assessment: its questions, rules and notes, and the recommendation.
 
 The definition (questions, options, rules, citations) is content in assessment/rolefit.yml;
-these are the frozen values it loads into. Nothing here knows about Slack or a terminal.
+these are the frozen values load.py reads it into, rules.py interprets and extract.py reads
+free text against. Nothing here does anything: no I/O, no Slack, no decisions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.values.assessment import (
+    Question,
+    QuoteRef,
+    Recommendation,
+)
+from bot.values.content import Citation
 
 RECOMMENDATIONS = ("cto", "cio", "both", "cto_first", "cio_first")
+# Question ids and option values are fixed: Slack buttons, saved results and the decision table
+# carry them, so content may reword everything people read but never these.
+FIXED_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "tech_role": ("creator", "consumer", "mixed"),
+    "size": ("small", "midsize", "large"),
+    "priority": ("build_products", "run_operations", "both"),
+    "compliance": ("low", "high"),
+    "industry": ("financial_services", "other"),
+    "current_leader": ("none", "cio", "cto", "both"),
+}
+QUOTE_LIMIT = 300
 
 
 @dataclass(frozen=True)
-class Option:
-    value: str  # fixed machine value, e.g. "creator"; Slack buttons carry it
-    label: str  # what people read, e.g. "We sell technology"
-    hint: str = ""
-    # Words and phrases in free text that clearly mean this option (curators extend them in
-    # assessment/rolefit.yml); matched as whole words, ignoring case and punctuation.
-    match: tuple[str, ...] = ()
-    # Headcount bands for the size question: a stated "<n> people" picks the first option
-    # whose max_people is >= n, or the option without one (the open-ended top band).
-    max_people: int | None = None
-
-
-@dataclass(frozen=True)
-class QuoteRef:
-    source: str
-    quote: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str  # fixed: tech_role, size, priority, compliance, industry, current_leader
-    text: str
-    options: tuple[Option, ...]
-    why: str  # the answer to "why do you ask?"
-    why_citations: tuple[QuoteRef, ...] = ()
-    help: str = ""
-
-    def option(self, value: str) -> Option | None:
-        return next((o for o in self.options if o.value == value), None)
-
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(o.value for o in self.options)
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One rationale bullet, naming the answer it comes from."""
+class Condition:
+    """One line of a `when:`: the question's answer must be one of `values`."""
 
     question: str
-    answer: str
-    text: str
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Recommendation:
-    kind: str  # one of RECOMMENDATIONS
-    title: str  # e.g. "Hire a CTO"
+class RationaleItem:
+    """A bullet of a rule: the answer's shared bullet (text None) or one written for the rule."""
+
+    question: str
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: tuple[Condition, ...]  # empty: the catch-all
+    recommend: str
     summary: str
-    rationale: tuple[Reason, ...]
+    rationale: tuple[RationaleItem, ...]
     citations: tuple[QuoteRef, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    when: tuple[Condition, ...]
+    recommend: tuple[str, ...]  # empty: whatever the recommendation
+    text: str
+    citations: tuple[QuoteRef, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A decision no rule may make (`never:` in the YAML); the loader refuses a rule that could.
+
+    Decisions are content: "never both roles for a small organisation" is written beside the
+    rules it constrains, where curators see it, not in the loader.
+    """
+
+    id: str
+    when: tuple[Condition, ...]  # the answers it is about, e.g. size: small
+    recommend: tuple[str, ...]  # the recommendation kinds forbidden there, e.g. both
+    says: str  # what such a rule would do, in words: "both roles for a small organisation"
+    because: str
+    line: int
+
+
+@dataclass(frozen=True)
+class AnswerReason:
+    """What one answer says about the choice, reused by every rule that names its question."""
+
+    text: str
+    citations: tuple[QuoteRef, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a recommendation kind is titled, and which topics to offer after it."""
+
+    kind: str
+    title: str
+    followups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A recommendation plus which rule and notes produced it: for the decision table."""
+
+    recommendation: Recommendation
+    rule: str
     notes: tuple[str, ...]
-    answers: dict[str, str] = field(default_factory=dict)
-    followups: tuple[str, ...] = ()  # intent ids, e.g. ("hiring_cto",)
+
+
+@dataclass(frozen=True)
+class RoleFit:
+    questions: tuple[Question, ...]
+    rules: tuple[Rule, ...]
+    notes: tuple[Note, ...]
+    reasons: Mapping[tuple[str, str], AnswerReason]  # (question, value) -> bullet
+    outcomes: Mapping[str, Outcome]
+    constraints: tuple[Constraint, ...] = ()
+    citations: tuple[Citation, ...] = ()  # every quote in the file, where it is: checked once
+    file: str = ""
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)

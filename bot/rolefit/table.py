@@ -13,7 +13,9 @@ import sys
 from collections import Counter
 from typing import Any
 
-from bot.rolefit.definition import RoleFit, default_rolefit_path, load_rolefit
+from bot.rolefit.load import default_rolefit_path, load_rolefit
+from bot.rolefit.model import RoleFit
+from bot.rolefit.rules import explain
 
 
 def decision_table(rolefit: RoleFit) -> list[dict[str, Any]]:
@@ -22,7 +24,7 @@ def decision_table(rolefit: RoleFit) -> list[dict[str, Any]]:
     rows = []
     for values in itertools.product(*(q.values for q in rolefit.questions)):
         answers = dict(zip(ids, values))
-        explained = rolefit.explain(answers)
+        explained = explain(rolefit, answers)
         rec = explained.recommendation
         rows.append(
             {

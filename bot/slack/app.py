@@ -74,6 +74,7 @@ def build_app(
     identity = identity or BotIdentity(settings.bot_token.get_secret_value())
     deps = Deps(engines, settings, identity, metrics or Metrics())
     deps.metrics.count_store_errors(lambda: engines.store_errors.counts)
+    deps.metrics.watch_understanding(lambda: engines.current.semantic_available)
 
     async def authorize(client: AsyncWebClient) -> AuthorizeResult:
         return await identity.load(client)

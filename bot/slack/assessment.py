@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.dialogue.engine import Engine
-from bot.dialogue.replies import FlowResult, Reply
-from bot.dialogue.state import ConversationKey
-from bot.rolefit.model import Question
+from bot.values.assessment import Question
+from bot.values.conversation import ConversationKey
+from bot.values.replies import FlowResult, Reply
 
 
 def questions(engine: Engine) -> tuple[Question, ...]:

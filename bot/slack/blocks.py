@@ -1,9 +1,8 @@
 """Replies as Block Kit: `render(reply) -> {"text": ..., "blocks": [...]}` for chat.postMessage.
 
-The Slack twin of terminal.py: it turns the engine's reply values into messages and knows
-Slack's limits, so nothing the content says can make Slack reject a message. Bodies are split
-into sections at paragraph (then line, then word) boundaries, labels are shortened at a word
-with an ellipsis, and a message never exceeds 50 blocks. The slack_sdk block models validate
+The Slack twin of terminal.py: it turns the engine's reply values into messages within Slack's
+limits (limits.py fits the text), so nothing the content says can make Slack reject a message;
+a message never exceeds 50 blocks. The slack_sdk block models validate
 each distinct block once; it is then reused as a plain dict (see the block builders). Anything
 a person typed is escaped (escape.py) before it is shown; curated content is trusted mrkdwn
 and is not.
@@ -14,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, assert_never
 
 from slack_sdk.models.blocks import (
     ButtonElement,
@@ -24,9 +23,23 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.content.model import Source
-from bot.dialogue.engine import ASSESSMENT_INTENT
-from bot.dialogue.replies import (
+from bot.slack import ids
+from bot.slack.escape import escape
+from bot.slack.limits import (
+    ACTIONS_ELEMENTS_MAX,
+    BUTTON_TEXT_MAX,
+    CONTEXT_TEXT_MAX,
+    FALLBACK_TEXT_MAX,
+    HEADER_TEXT_MAX,
+    MESSAGE_BLOCKS_MAX,
+    SECTION_TEXT_MAX,
+    fit,
+    split_text,
+)
+from bot.values.assessment import QuoteRef
+from bot.values.content import Source
+from bot.values.match import SemanticOpinion
+from bot.values.replies import (
     Answer,
     Clarify,
     Fallback,
@@ -36,18 +49,6 @@ from bot.dialogue.replies import (
     Reply,
     Topic,
 )
-from bot.rolefit.model import QuoteRef
-from bot.slack import ids
-from bot.slack.escape import escape
-
-MESSAGE_BLOCKS_MAX = 50
-VIEW_BLOCKS_MAX = 100
-SECTION_TEXT_MAX = 3000
-CONTEXT_TEXT_MAX = 3000
-HEADER_TEXT_MAX = 150
-BUTTON_TEXT_MAX = 75
-ACTIONS_ELEMENTS_MAX = 25
-FALLBACK_TEXT_MAX = 3000
 
 
 @dataclass(frozen=True)
@@ -60,49 +61,7 @@ class RenderOptions:
     shared_by: str | None = None  # a public copy shared by this user id: say so, no share button
 
 
-# -- text helpers -----------------------------------------------------------------------------
-
-
-def fit(text: str, limit: int) -> str:
-    """Shorten to `limit` characters at a word boundary, ending with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
-def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
-    """Pieces of at most `limit` chars, split at paragraphs, then lines, then words."""
-    return _pack(text.strip(), limit, ("\n\n", "\n", " "))
-
-
-def _pack(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
-    if len(text) <= limit:
-        return [text] if text.strip() else []
-    if not separators:  # one "word" longer than a whole section: nothing better exists
-        return [text[i : i + limit] for i in range(0, len(text), limit)]
-    sep, finer = separators[0], separators[1:]
-    parts = re.split(r"\n[ \t]*\n+", text) if sep == "\n\n" else text.split(sep)
-    chunks: list[str] = []
-    current = ""
-    for part in parts:
-        if sep == "\n\n":
-            part = part.strip("\n")
-        if not part.strip():
-            continue
-        for piece in _pack(part, limit, finer) if len(part) > limit else [part]:
-            joined = f"{current}{sep}{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks
+# -- sources -------------------------------------------------------------------------------------
 
 
 def _link(source: Source) -> str:
@@ -221,7 +180,7 @@ class Buttons:
 def topic_buttons(buttons: Buttons, topics: tuple[Topic, ...]) -> None:
     row = buttons.row()
     for topic in topics:
-        if topic.intent == ASSESSMENT_INTENT:
+        if topic.starts_assessment:
             buttons.add(row, topic.title, ids.FLOW_START, style="primary")
         else:
             buttons.add(row, topic.title, f"{ids.SHOW_INTENT}:{topic.intent}", topic.intent)
@@ -253,18 +212,25 @@ def _message(
 
 
 def render(reply: Reply, options: RenderOptions = RenderOptions()) -> dict[str, Any]:
-    """A message for chat.postMessage / respond: {"text": fallback, "blocks": [...]}."""
-    if isinstance(reply, Answer):
-        return _answer(reply, options)
-    if isinstance(reply, Clarify):
-        return _clarify(reply)
-    if isinstance(reply, Fallback):
-        return _fallback(reply, options)
-    if isinstance(reply, FlowQuestion):
-        return _flow_question(reply)
-    if isinstance(reply, FlowResult):
-        return _flow_result(reply, options)
-    return _notice(reply)
+    """A message for chat.postMessage / respond: {"text": fallback, "blocks": [...]}.
+
+    Every kind of reply is named: a new kind fails mypy here instead of rendering as a notice.
+    """
+    match reply:
+        case Answer():
+            return _answer(reply, options)
+        case Clarify():
+            return _clarify(reply)
+        case Fallback():
+            return _fallback(reply, options)
+        case FlowQuestion():
+            return _flow_question(reply)
+        case FlowResult():
+            return _flow_result(reply, options)
+        case Notice():
+            return _notice(reply)
+        case _:
+            assert_never(reply)
 
 
 def _shared_by(options: RenderOptions) -> list[Json]:
@@ -317,11 +283,7 @@ def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
     if reply.question.strip():
         asked = escape(" ".join(reply.question.split()))
         lines.append(f"I don't have a curated answer for \u201c{fit(asked, 500)}\u201d.")
-    lines.append(
-        "I can help with technology leadership: what CIOs and CTOs do, who owns what, "
-        "and which role your organisation needs. Try one of these, or take the "
-        "six-question assessment."
-    )
+    lines.append(reply.text)
     buttons = Buttons()
     if reply.topics:
         topic_buttons(buttons, reply.topics)
@@ -440,7 +402,9 @@ def why_this_answer(
     runner_up: str | None,
     runner_up_score: float,
     reason: str,
+    semantic: SemanticOpinion | None = None,
 ) -> dict[str, Any]:
+    """Both opinions behind a decision: the lexical matcher's evidence and the sentence model's."""
     lines = [
         f"*Why this answer?* You asked: \u201c{fit(escape(' '.join(question.split())), 500)}\u201d"
     ]
@@ -449,6 +413,12 @@ def why_this_answer(
     lines.append(f"\u2022 Match score: {confidence:.2f} (1.00 means the same words)")
     if runner_up:
         lines.append(f"\u2022 Runner-up topic: `{escape(runner_up)}` at {runner_up_score:.2f}")
+    if semantic is not None and semantic.intent:
+        view = "agrees" if semantic.agrees else "differs"
+        lines.append(
+            f"\u2022 Sentence model: nearest topic `{escape(semantic.intent)}` at"
+            f" {semantic.score:.2f} ({view}), via \u201c{escape(semantic.example or '')}\u201d"
+        )
     if reason:
         lines.append(f"\u2022 {escape(reason)}")
     return _message("Why this answer?", [], ["\n".join(lines)], [], echo=True)

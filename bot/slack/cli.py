@@ -102,9 +102,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import content_root, open_engine
-    from bot.dialogue.state import ConversationKey
-    from bot.dialogue.turn import Turn
     from bot.slack.blocks import render
+    from bot.values.conversation import ConversationKey
+    from bot.values.turn import Turn
 
     problem = _bad_content(args)
     if problem:

@@ -13,24 +13,22 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.dialogue.replies import Reply
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action, Turn
 from bot.slack import places
 from bot.slack.blocks import render
 from bot.slack.deps import Deps
 from bot.slack.metrics import outcome_of
 from bot.slack.outbox import Outbox
 from bot.slack.places import Place
-
-HELP_INTENT = "help"
+from bot.values.conversation import ConversationKey
+from bot.values.replies import Reply
+from bot.values.turn import Action
 
 turns = logging.getLogger("bot.slack.turns")
 
 
 async def help_reply(deps: Deps, key: ConversationKey) -> Reply:
     """An empty mention or `/ask` alone: the curated help answer."""
-    return deps.engine.answer_for(HELP_INTENT) or await deps.engine.handle(Turn(key, HELP_INTENT))
+    return await deps.engine.help(key)
 
 
 async def reply_to(deps: Deps, place: Place, text: str = "", action: Action | None = None) -> Reply:

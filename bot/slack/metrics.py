@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply
+from bot.values.replies import Answer, Clarify, Fallback, FlowQuestion, FlowResult, Notice, Reply
 
 REQUEST_KINDS = ("event", "command", "action", "view", "other")
 MATCH_OUTCOMES = ("answer", "clarify", "fallback")
@@ -185,6 +185,16 @@ class Metrics:
     def count_store_errors(self, counts: Callable[[], Mapping[str, int]]) -> None:
         """Export the core's count of store failures it carried on without."""
         self.registry.register(_StoreErrors(counts))
+
+    def watch_understanding(self, available: Callable[[], bool]) -> None:
+        """1 while the sentence model gives its opinion, 0 while the lexical matcher answers
+        alone (the model is off, or failed at a reload or mid-question)."""
+        gauge = Gauge(
+            "rolebot_semantic_model_available",
+            "1 while the sentence model's second opinion is in use, 0 when lexical alone",
+            registry=self.registry,
+        )
+        gauge.set_function(lambda: 1.0 if available() else 0.0)
 
     def reloaded(self, ok: bool) -> None:
         self.reloads.labels("ok" if ok else "refused").inc()

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.dialogue.state import ConversationKey
-from bot.dialogue.turn import Action, Turn
-from bot.dialogue.turn import Surface as TurnSurface
+from bot.values.conversation import ConversationKey
+from bot.values.turn import Action, Turn
+from bot.values.turn import Surface as TurnSurface
 
 Surface = Literal["thread", "dm", "ephemeral", "channel", "home"]
 

@@ -25,10 +25,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.dialogue.replies import Topic
-from bot.rolefit.model import Question
 from bot.slack import ids
-from bot.slack.blocks import VIEW_BLOCKS_MAX, Buttons, fit, split_text, topic_buttons
+from bot.slack.blocks import Buttons, topic_buttons
+from bot.slack.limits import VIEW_BLOCKS_MAX, fit, split_text
+from bot.values.assessment import Question
+from bot.values.replies import Topic
 
 MODAL_TITLE = "Which role fits?"  # modal titles: at most 24 characters
 OPTION_TEXT_MAX = 75

@@ -181,7 +181,15 @@ async def _readyz(request: web.Request) -> web.Response:
         store_ok = False
     if not store_ok:
         return _not_ready("store unreachable")
-    return web.json_response({"ready": True, "intents": len(engine.content.intents), "store": "ok"})
+    # lexical alone is degraded, not down: still ready, and the detail says why
+    return web.json_response(
+        {
+            "ready": True,
+            "intents": len(engine.content.intents),
+            "store": "ok",
+            "understanding": engine.understanding,
+        }
+    )
 
 
 def _not_ready(reason: str) -> web.Response:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from bot.dialogue.state import ConversationKey, ConversationState
+from bot.values.conversation import ConversationKey, ConversationState
 
 logger = logging.getLogger("bot.store")
 

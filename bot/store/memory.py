@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
+from bot.values.conversation import ConversationKey, ConversationState
 
 
 class MemoryStore:

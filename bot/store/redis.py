@@ -32,10 +32,10 @@ from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT, FieldT
 
-from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
 from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
 from bot.store.urls import redact_url
+from bot.values.conversation import ConversationKey, ConversationState
 
 LAST_RESULT_TTL_S = 90 * 24 * 3600
 STREAM_CAP = 100_000

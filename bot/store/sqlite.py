@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.dialogue.state import ConversationKey, ConversationState
 from bot.store.base import Feedback, LoggedQuestion, StoreUnavailable
 from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
+from bot.values.conversation import ConversationKey, ConversationState
 
 T = TypeVar("T")
 EXPIRED_PURGE_EVERY_S = 60.0

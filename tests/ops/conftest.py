@@ -60,9 +60,13 @@ async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
 
 
 def copy_content(to: Path) -> Path:
-    """The shipped intents/, responses/ and assessment/ in a folder a test may change."""
+    """The shipped content (intents/, responses/, assessment/, the out-of-scope list and the
+    examples' vectors) in a folder a test may change."""
     for folder in ("intents", "responses", "assessment"):
         shutil.copytree(default_root() / folder, to / folder)
+    for name in ("out_of_scope.yml", "vectors.npz", "domain.yml"):
+        if (default_root() / name).is_file():
+            shutil.copy(default_root() / name, to / name)
     return to
 
 

@@ -100,3 +100,39 @@ async def test_only_admins_can_reload(
     teach_toaster_fleet(content)
     assert await ask(slack, standin, "reload", user=BOB) == "Only admins can reload content."
     assert bot.engine is serving
+
+
+async def test_a_model_damaged_at_reload_leaves_the_lexical_matcher_answering(
+    bot: Replica,
+    slack: SlackSender,
+    standin: SlackStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The bot keeps answering, says why in /readyz and a metric, and logs one line."""
+    import json
+    import logging
+
+    from bot.nlu import semantic
+
+    status, body = await bot.get("/readyz")
+    assert json.loads(body)["understanding"] == "ok"
+    real = semantic.default_files()
+    damaged = tmp_path / "model.onnx"
+    damaged.write_bytes(real.model.read_bytes()[:4096])  # a truncated download, say
+    monkeypatch.setattr(
+        semantic, "default_files", lambda: semantic.ModelFiles(damaged, real.tokenizer)
+    )
+    with caplog.at_level(logging.ERROR, logger="bot.runtime"):
+        report = await ask(slack, standin, "reload")
+    assert report.startswith("Content reloaded:")
+    assert [r for r in caplog.records if "sentence model unavailable" in r.getMessage()]
+    status, body = await bot.get("/readyz")
+    ready = json.loads(body)
+    assert status == 200 and ready["understanding"].startswith("lexical only")
+    assert "sha256" in ready["understanding"]
+    _, metrics = await bot.get("/metrics")
+    assert "rolebot_semantic_model_available 0.0" in metrics
+    title = await ask(slack, standin, "what does a CIO do?")
+    assert title == bot.engine.answer_for("cio_role").response.title

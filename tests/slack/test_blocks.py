@@ -9,13 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import ButtonElement
 
-from bot.content.model import Citation, Origin, Response, Source
-from bot.dialogue.replies import Answer, Clarify, Fallback, FlowQuestion, Topic
-from bot.nlu.matcher import Match
-from bot.rolefit.model import Option, Question
 from bot.slack import ids
-from bot.slack.blocks import RenderOptions, button, fit, render, split_text
+from bot.slack.blocks import RenderOptions, button, render
 from bot.slack.escape import escape
+from bot.slack.limits import fit, split_text
+from bot.values.assessment import Option, Question
+from bot.values.content import Citation, Origin, Response, Source
+from bot.values.match import Match
+from bot.values.replies import Answer, Clarify, Fallback, FlowQuestion, Topic
 
 HERE = Origin("test.yml", 1)
 WORDS = (
@@ -79,17 +80,17 @@ def answer(
     sources = tuple(source if n % 2 == 0 else unlinked for n in range(citations))
     topics = tuple(Topic(f"intent_{n}", f"Related question number {n}") for n in range(related))
     match = Match(
-        question,
-        "answer",
-        "cio_vs_cto",
-        0.8,
-        (),
-        "what is a cio",
-        HERE,
-        "cio_vs_cto",
-        "cto_role",
-        0.4,
-        "because",
+        text=question,
+        outcome="answer",
+        intent="cio_vs_cto",
+        confidence=0.8,
+        suggestions=(),
+        evidence="what is a cio",
+        evidence_origin=HERE,
+        best="cio_vs_cto",
+        runner_up="cto_role",
+        runner_up_score=0.4,
+        reason="because",
     )
     return Answer(response, sources, topics, question, match, offer_assessment=True)
 
@@ -208,11 +209,22 @@ def test_long_labels_and_titles_are_shortened_at_a_word_with_an_ellipsis() -> No
 
 def test_clarify_and_fallback_escape_the_question() -> None:
     match = Match(
-        "<!channel> hi", "clarify", None, 0.4, ("a", "b"), None, None, None, None, 0.0, ""
+        text="<!channel> hi",
+        outcome="clarify",
+        intent=None,
+        confidence=0.4,
+        suggestions=("a", "b"),
+        evidence=None,
+        evidence_origin=None,
+        best=None,
+        runner_up=None,
+        runner_up_score=0.0,
+        reason="",
     )
     clarify = render(Clarify("<!channel> & <@U123> hi", (Topic("a", "A"), Topic("b", "B")), match))
     fallback = render(
-        Fallback("<!here> <#C1> ping", (Topic("a", "A"),), None), RenderOptions(escalation=True)
+        Fallback("<!here> <#C1> ping", (Topic("a", "A"),), None, "I can help with A."),
+        RenderOptions(escalation=True),
     )
     for message in (clarify, fallback):
         raw = shown(message)
@@ -304,6 +316,6 @@ def test_what_someone_typed_is_not_kept_in_the_block_cache() -> None:
 
     _section.cache_clear()
     question = "zebra crossing budget for the cio?"
-    render(Fallback(question, (), None))  # type: ignore[arg-type]
+    render(Fallback(question, (), None, "I can help with A."))  # type: ignore[arg-type]
     render(Clarify(question, (Topic("cio_role", "What does a CIO do?"),), None))  # type: ignore[arg-type]
     assert _section.cache_info().currsize == 0

@@ -65,7 +65,12 @@ async def test_rate_limited_post_is_retried_after_retry_after_and_the_answer_arr
 async def test_a_server_error_is_retried(slack: SlackSender, standin: SlackStandIn) -> None:
     standin.fail("chat.postMessage", times=1, status=500, retry_after=None)
     await slack.mention("what does a cto do")
-    await standin.wait_for("chat.postMessage", timeout=8)
+    answers = await standin.wait_for("chat.postMessage", timeout=8)
+    attempts = [c for c in standin.calls if c.method == "chat.postMessage"]
+    assert len(attempts) == 2
+    assert attempts[0].failed and not attempts[1].failed
+    assert attempts[1].body == attempts[0].body  # the answer itself again, not an apology
+    assert answers[0].body["blocks"]
 
 
 async def test_an_api_error_is_logged_and_apologised_for(

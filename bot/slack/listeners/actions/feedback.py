@@ -50,7 +50,7 @@ async def on_why(
     deps: Deps, outbox: Outbox, place: Place, action: dict[str, Any], body: dict[str, Any]
 ) -> None:
     question = ids.text(action, "q")
-    match = deps.engine.match(question)
+    match = await deps.engine.match_async(question)
     message = blocks.why_this_answer(
         question,
         match.evidence,
@@ -58,6 +58,7 @@ async def on_why(
         match.runner_up,
         match.runner_up_score,
         match.reason,
+        match.semantic,
     )
     await outbox.whisper(place, message)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.dialogue.turn import Action, ActionKind
 from bot.slack import blocks, ids, places
 from bot.slack.converse import converse
 from bot.slack.deps import Deps
@@ -21,6 +20,7 @@ from bot.slack.escape import escape
 from bot.slack.listeners.actions import on_click
 from bot.slack.outbox import Outbox
 from bot.slack.places import Place
+from bot.values.turn import Action, ActionKind
 
 STEP_KINDS: dict[str, ActionKind] = {
     ids.FLOW_ANSWER: "flow_answer",

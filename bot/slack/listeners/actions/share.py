@@ -12,13 +12,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.dialogue.replies import Reply
 from bot.slack import assessment, blocks, ids
 from bot.slack.blocks import render
 from bot.slack.deps import Deps
 from bot.slack.listeners.actions import on_click
 from bot.slack.outbox import Outbox
 from bot.slack.places import Place
+from bot.values.replies import Reply
 
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]+$")
 

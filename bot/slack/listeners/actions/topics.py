@@ -6,13 +6,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.dialogue.turn import Action
 from bot.slack import ids
 from bot.slack.converse import converse
 from bot.slack.deps import Deps
 from bot.slack.listeners.actions import on_click
 from bot.slack.outbox import Outbox
 from bot.slack.places import Place
+from bot.values.turn import Action
 
 
 async def on_topic(

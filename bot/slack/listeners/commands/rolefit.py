@@ -12,12 +12,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.dialogue.turn import Action
 from bot.slack import assessment, blocks, places, screens
 from bot.slack.converse import converse
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
 from bot.slack.outbox import Outbox, call
+from bot.values.turn import Action
 
 
 def help_text(questions: int) -> str:

@@ -1,4 +1,4 @@
-"""The content model: what curators write in intents/ and responses/, as frozen values.
+"""The content model: what curators write in intents/, responses/ and domain.yml, as frozen values.
 
 Every value remembers where it came from (`Origin`), so validation and lint can point a
 curator at `file:line` instead of at an id they then have to grep for.
@@ -71,6 +71,32 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Domain:
+    """domain.yml: the intent ids, role titles and wording the code relies on.
+
+    Kept as content so that renaming an intent, adding a role title or rewording the fallback
+    needs no code change. (Not to be confused with `Content.domain_terms`, the keywords that
+    show a question is about technology leadership at all.)
+    """
+
+    fallback_text: str = ""  # what the bot says when no curated answer fits
+    fallback_topics: tuple[str, ...] = ()  # intents offered beside it, in order
+    assessment_intent: str | None = None  # asking it (or clicking its topic) starts the flow
+    offer_assessment_after: tuple[str, ...] = ()  # answers that end with "take the assessment"
+    help_intent: str | None = None  # what an empty mention or a bare /ask shows
+    roles: tuple[str, ...] = ()  # titles a question turns on: cio, cto, ciso
+    # A question asking who holds a role ("who is our cto") falls back: no curated answer names
+    # a person. A regular expression over the normalised question, roles already filled in.
+    role_holder: str | None = None
+    origin: Origin = Origin("domain.yml", 1)
+    key_lines: tuple[tuple[str, int], ...] = ()  # where each field is, for file:line problems
+
+    def origin_of(self, key: str) -> Origin:
+        line = dict(self.key_lines).get(key, self.origin.line)
+        return Origin(self.origin.file, line)
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything the bot knows. Built once at start (or on reload) and never mutated."""
 
@@ -78,6 +104,12 @@ class Content:
     responses: tuple[Response, ...]
     sources: tuple[Source, ...]
     domain_terms: frozenset[str] = field(default_factory=frozenset)
+    domain: Domain = field(default_factory=Domain)
+    # near-topic questions our sources cannot answer (out_of_scope.yml): the sentence model
+    # falls back on a question closer to one of these than to any curated example
+    out_of_scope: tuple[Example, ...] = ()
+    # executive titles that are not ours (cmo, coo ...): naming one and none of ours is not ours
+    other_roles: frozenset[str] = field(default_factory=frozenset)
 
     def intent(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.dialogue.state import ConversationKey
+from bot.values.conversation import ConversationKey
 
 ActionKind = Literal[
     "show_intent",  # value: intent id (related question, suggestion, topic button)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.content.model import Response, Source
-from bot.nlu.matcher import Match
-from bot.rolefit.model import Question, QuoteRef, Recommendation
+from bot.values.assessment import Question, QuoteRef, Recommendation
+from bot.values.content import Response, Source
+from bot.values.match import Match
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Topic:
 
     intent: str
     title: str
+    # the assessment's own topic: a button that starts the flow rather than showing an answer
+    starts_assessment: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Fallback:
     question: str
     topics: tuple[Topic, ...]
     match: Match | None
+    text: str  # what the bot can help with instead (domain.yml's fallback text)
 
 
 @dataclass(frozen=True)

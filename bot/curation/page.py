@@ -19,7 +19,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.curation import MAX_EXAMPLES, SHOWN_CLUSTERS, Cluster, Report
+from bot.curation.report import MAX_EXAMPLES, SHOWN_CLUSTERS, Cluster, Report
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
