@@ -3,7 +3,7 @@
 
 The log is made the way the bot makes one: questions from our labeled sets (tests/data), asked
 more or less often (a few very often, most rarely), by a few hundred people over four weeks
-(fewer at weekends), each matched by the shipped matcher and logged as the engine logs it;
+(fewer at weekends), each matched by the lexical matcher and logged as the engine logs it;
 some answers get votes, and some people click twice, a few changing their mind. Seeded, so
 the same arguments give the same log.
 
