@@ -108,7 +108,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.terminal import render
+    from bot.terminal import render, render_quotes
     from bot.values.conversation import ConversationKey
     from bot.values.turn import Turn
 
@@ -116,7 +116,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         engine = (await _engine(args, settings, memory=True)).current
         return await engine.handle(Turn(ConversationKey("local", "ask", "you"), args.text))
 
-    print(render(asyncio.run(answer())))
+    reply = asyncio.run(answer())
+    print(render(reply, "rolebot ask --quotes shows what each source says"))
+    if args.quotes:
+        print("\n" + render_quotes(reply))
     return 0
 
 
@@ -382,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer one question")
     p.add_argument("text")
+    p.add_argument("--quotes", action="store_true", help="also print the quotes under each source")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser(

@@ -57,27 +57,60 @@ def _topics(topics: tuple[Topic, ...], heading: str) -> list[str]:
     return ["", heading] + [f"  {n}. {t.title}" for n, t in enumerate(topics, 1)]
 
 
-def _sources(quotes: list[str], sources: tuple[Source, ...]) -> list[str]:
-    """Numbered sources, each once, with the quotes taken from it beneath."""
-    if not quotes:
-        return []
+def _grouped(quotes: list[str], sources: tuple[Source, ...]) -> list[tuple[Source, list[str]]]:
+    """Each source once, in the order first cited, with the quotes taken from it."""
     grouped: dict[str, tuple[Source, list[str]]] = {}
     for quote, source in zip(quotes, sources):
         grouped.setdefault(source.id, (source, []))[1].append(quote)
+    return list(grouped.values())
+
+
+def _source_line(n: int, source: Source) -> str:
+    """One line, never wrapped: a link broken across lines cannot be opened or copied."""
+    where = f", {source.url}" if source.url else ""  # no known address: the title alone
+    return plain(f"  [{n}] {source.title} ({source.publisher}){where}")
+
+
+def _sources(quotes: list[str], sources: tuple[Source, ...], hint: str) -> list[str]:
+    """Numbered sources, each once and on one line; the quotes are shown on request."""
+    if not quotes:
+        return []
     out = ["", "Sources:"]
-    for n, (source, taken) in enumerate(grouped.values(), 1):
-        where = f", {source.url}" if source.url else ""  # no known address: the title alone
-        out.append(_wrap(f"[{n}] {source.title} ({source.publisher}){where}", "  "))
+    out += [_source_line(n, source) for n, (source, _) in enumerate(_grouped(quotes, sources), 1)]
+    return out + ([f"  ({hint})"] if hint else [])
+
+
+def _cited(reply: Reply) -> tuple[list[str], tuple[Source, ...]]:
+    if isinstance(reply, Answer):
+        return [c.quote for c in reply.response.citations], reply.sources
+    if isinstance(reply, FlowResult):
+        return [q.quote for q in reply.recommendation.citations], reply.sources
+    return [], ()
+
+
+def render_quotes(reply: Reply) -> str:
+    """The quotes behind an answer or a result, under the same numbered sources."""
+    quotes, sources = _cited(reply)
+    if not quotes:
+        return "There are no quotes to show: ask a question first."
+    out = ["Quotes:"]
+    for n, (source, taken) in enumerate(_grouped(quotes, sources), 1):
+        out.append(_source_line(n, source))
         out += [_wrap(f"\u201c{quote}\u201d", "      ") for quote in taken]
-    return out
+    return "\n".join(out)
 
 
-def render(reply: Reply) -> str:
+CHAT_QUOTES_HINT = "type 'quotes' to read what each source says"
+QUOTES_COMMANDS = {"quotes", "show quotes", "quote"}
+
+
+def render(reply: Reply, quotes_hint: str = CHAT_QUOTES_HINT) -> str:
+    """The reply as text; `quotes_hint` says how to see the quotes behind it (render_quotes)."""
     out: list[str] = []
     if isinstance(reply, Answer):
         r = reply.response
         out += [r.title, "\u2500" * min(len(r.title), WIDTH), _wrap(r.short), "", _wrap(r.body)]
-        out += _sources([c.quote for c in r.citations], reply.sources)
+        out += _sources([c.quote for c in r.citations], reply.sources, quotes_hint)
         out += _topics(reply.related, "Related (type the title, or ask anything):")
         if reply.offer_assessment:
             out += ["", "Type 'start assessment' for the six-question CIO-or-CTO assessment."]
@@ -109,7 +142,7 @@ def render(reply: Reply) -> str:
         out += [_wrap(f"• {reason.text}", "  ") for reason in rec.rationale]
         if rec.notes:
             out += ["", "Notes:"] + [_wrap(f"• {note}", "  ") for note in rec.notes]
-        out += _sources([q.quote for q in rec.citations], reply.sources)
+        out += _sources([q.quote for q in rec.citations], reply.sources, quotes_hint)
         out += _topics(reply.related, "Next:")
     elif isinstance(reply, Notice):
         out.append(_wrap(reply.text))
@@ -133,6 +166,7 @@ async def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.s
     key = ConversationKey("local", "terminal", "you")
     print("rolebot: ask me about CIOs and CTOs ('quit' or Ctrl-D to leave).", file=stdout)
     offered: tuple[Topic, ...] = ()
+    last: Reply = Notice("info", "")  # the last answer or result, for 'quotes'
     while True:
         print("\nyou> ", end="", file=stdout, flush=True)
         line = stdin.readline()
@@ -141,10 +175,15 @@ async def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.s
             return 0
         if not line.strip():
             continue
+        if line.strip().casefold() in QUOTES_COMMANDS and _cited(last)[0]:
+            print(render_quotes(last), file=stdout, flush=True)
+            continue
         # Numbers after a "did you mean" or a flow question go to the engine as text, which
         # knows what they pick; after an answer or a fallback they pick a topic shown here.
         reply = await engine.handle(Turn(key, line.strip(), _topic_action(line, offered)))
         offered = _offered(reply)
+        if _cited(reply)[0]:
+            last = reply
         print(render(reply), file=stdout, flush=True)
 
 

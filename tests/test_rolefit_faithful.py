@@ -18,10 +18,11 @@ import re
 import pytest
 
 from bot.rolefit.load import default_rolefit_path, load_rolefit
-from bot.rolefit.model import RoleFit
-from bot.rolefit.rules import evaluate
+from bot.rolefit.model import POINTS, RoleFit
+from bot.rolefit.rules import explain
 
-# The recommendations each shared bullet argues against, by the answer it belongs to.
+# The recommendations each shared bullet argues against, by the answer it belongs to, as read
+# when the directions were first declared: the declared `points:` must still imply these.
 AGAINST: dict[tuple[str, str], set[str]] = {
     # "light needs ... do not call for a CIO yet"
     ("compliance", "low"): {"cio", "cio_first", "both"},
@@ -67,12 +68,19 @@ def contradictions(rolefit: RoleFit) -> dict[str, list[str]]:
     ids = [q.id for q in rolefit.questions]
     for values in itertools.product(*(q.values for q in rolefit.questions)):
         answers = dict(zip(ids, values, strict=True))
-        rec = evaluate(rolefit, answers)
+        decided = explain(rolefit, answers)
+        rec = decided.recommendation
+        rule = next(r for r in rolefit.rules if r.id == decided.rule)
         why = []
-        for reason in rec.rationale:
+        for item, reason in zip(rule.rationale, rec.rationale, strict=True):
             shared = rolefit.reasons[(reason.question, reason.answer)]
+            # the direction declared in the content: the shared bullet's, or the rule's own
+            points = shared.points if item.text is None else item.points
+            if rec.kind in POINTS[points] and not item.but:
+                why.append(f"a bullet pointing {points}: {reason.text}")
+            # and, for shared bullets, the directions this test was first written with
             against = AGAINST.get((reason.question, reason.answer), set())
-            if reason.text == shared.text and rec.kind in against:
+            if item.text is None and rec.kind in against:
                 why.append(f"the {reason.question}={reason.answer} bullet: {reason.text}")
         for text in [r.text for r in rec.rationale] + list(rec.notes):
             for role in ROLES_OF[rec.kind]:
@@ -89,6 +97,31 @@ def test_all_432_combinations_are_walked(rolefit: RoleFit) -> None:
     for question in rolefit.questions:
         combinations *= len(question.values)
     assert combinations == 432
+
+
+def test_every_shared_bullet_declares_at_least_the_directions_read_here(rolefit: RoleFit) -> None:
+    """A direction in rolefit.yml may not quietly weaken: what AGAINST says a shared bullet
+    argues against, its declared `points:` must argue against too."""
+    weaker = {
+        f"{q}={a}: points {rolefit.reasons[(q, a)].points}, AGAINST {sorted(kinds)}"
+        for (q, a), kinds in AGAINST.items()
+        if not kinds <= POINTS[rolefit.reasons[(q, a)].points]
+    }
+    assert not weaker, weaker
+
+
+def test_a_but_framing_is_declared_only_where_the_bullet_points_against_the_result(
+    rolefit: RoleFit,
+) -> None:
+    """`but: true` is for a bullet that concedes a point against its rule's result; on any
+    other bullet it would only hide a direction."""
+    needless = [
+        f"rule {rule.id}, bullet about {item.question}"
+        for rule in rolefit.rules
+        for item in rule.rationale
+        if item.but and rule.recommend not in POINTS[item.points]
+    ]
+    assert not needless, needless
 
 
 def test_no_result_shows_a_bullet_or_note_that_argues_against_it(rolefit: RoleFit) -> None:

@@ -342,3 +342,100 @@ def test_a_list_field_holding_something_else_is_reported_at_its_line(
         at=f"{field}: see the wiki",
     )
     assert_reported(problems_for(path), path, line, f"'{field}' must be a list")
+
+
+# -- directions and evidence (issue 11) ---------------------------------------------------------
+
+
+def test_a_result_showing_a_shared_bullet_that_points_against_it_is_refused(
+    tmp_path: Path,
+) -> None:
+    # consumer_operations_light no longer takes every light-compliance case, so its sibling
+    # below, recommending a CIO, would show "light needs do not call for a CIO yet"
+    path, _ = edited(
+        tmp_path,
+        "when: {tech_role: consumer, priority: run_operations, compliance: low}",
+        "when: {tech_role: consumer, priority: run_operations, compliance: low, size: large}",
+    )
+    line = line_of("  - id: consumer_operations\n") + 6  # its `rationale:` line
+    assert_reported(
+        problems_for(path),
+        path,
+        line,
+        "rule 'consumer_operations' recommends cio but, for compliance=low, shows that answer's"
+        " bullet, which points not_cio",
+    )
+
+
+def test_a_rule_bullet_pointing_against_its_result_needs_a_but_framing(tmp_path: Path) -> None:
+    old = "not on them.\n        points: neutral\n"  # mixed_operations_light, a cio_first rule
+    path, _ = edited(tmp_path, old, "not on them.\n        points: not_cio\n")
+    line = SHIPPED[: SHIPPED.index(old)].rindex("- about: compliance")
+    line = SHIPPED[:line].count("\n") + 1
+    assert_reported(
+        problems_for(path),
+        path,
+        line,
+        "bullet about compliance points not_cio, against the rule's result (cio_first): reword"
+        " it, or frame it as a \u201cbut\u201d and mark it but: true",
+    )
+    marked, _ = edited(tmp_path, old, "not on them.\n        points: not_cio\n        but: true\n")
+    assert_reported(problems_for(marked), marked, line, "is marked but: true, but its text")
+
+
+def test_a_rule_bullet_must_say_what_it_rests_on(tmp_path: Path) -> None:
+    old = "not on them.\n        points: neutral\n        cites: answers\n"
+    path, _ = edited(tmp_path, old, "not on them.\n        points: neutral\n")
+    line = SHIPPED[: SHIPPED[: SHIPPED.index(old)].rindex("- about: compliance")].count("\n") + 1
+    assert_reported(problems_for(path), path, line, "missing required field 'cites'")
+
+
+def test_a_note_without_citations_must_say_it_rests_on_the_answers(tmp_path: Path) -> None:
+    old = (
+        "text: You already have a CTO, the role you need; nothing to add now.\n    cites: answers\n"
+    )
+    path, line = edited(
+        tmp_path, old, "text: You already have a CTO, the role you need; nothing to add now.\n"
+    )
+    assert_reported(
+        problems_for(path), path, line, "note has_cto_needs_cto names no citation: cite the quotes"
+    )
+    sourced, line = edited(
+        tmp_path,
+        old,
+        "text: Fortium says you already have the CTO you need.\n    cites: answers\n",
+    )
+    assert_reported(
+        problems_for(sourced),
+        sourced,
+        line,
+        "note has_cto_needs_cto rests on the answers alone (cites: answers) but names"
+        " \u201cFortium\u201d: cite what it says",
+    )
+
+
+def test_the_sources_on_one_source_is_refused_in_the_assessment(tmp_path: Path) -> None:
+    old = "You are small or early stage. The explainer says one technical decision maker"
+    path, line = edited(
+        tmp_path, old, "You are small or early stage. The sources say one technical decision maker"
+    )
+    assert_reported(
+        problems_for(path),
+        path,
+        line - 1,  # its `text:` key
+        "reason size=small: \u201cThe sources\u201d, but this claim rests on one source"
+        " (difference_explainer)",
+    )
+
+
+def test_a_forum_comment_stated_as_fact_is_refused_in_the_assessment(tmp_path: Path) -> None:
+    old = "work: a CTO at a services firm writes in a Gartner peer discussion that the CIO focuses"
+    path, line = edited(tmp_path, old, "work: the CIO focuses")
+    rolefit, problems = load_rolefit(path)  # with responses/sources.yml: the sources' kinds
+    assert rolefit is None
+    assert_reported(
+        problems,
+        path,
+        line - 2,  # its `text:` key
+        "reason priority=run_operations: this claim rests only on a peer discussion",
+    )

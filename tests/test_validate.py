@@ -47,7 +47,8 @@ def intent(intent_id: str, prefix: str, n: int = 12) -> str:
 
 def response(intent_id: str, extra: str = "") -> str:
     return (
-        f"id: {intent_id}\ntitle: Title\nshort: Short answer.\nbody: |\n  Body text.\n"
+        f"id: {intent_id}\ntitle: Title\nshort: Short answer.\n"
+        "body:\n  - {text: Body text., cites: [1]}\n"
         f'citations:\n  - source: fortium\n    quote: "technology consumer"\n{extra}'
     )
 
@@ -256,3 +257,107 @@ def test_a_broken_out_of_scope_list_is_reported_at_its_line(write_tree: WriteTre
     assert "out_of_scope.yml:4: 'examples' item must be non-empty text" in shown
     assert any(s.startswith("out_of_scope.yml:5:") and "list" in s for s in shown)
     assert any(s.startswith("out_of_scope.yml:6:") and "notes" in s for s in shown)
+
+
+# -- claims tied to evidence (issue 11) ---------------------------------------------------------
+
+
+def claims(*items: str) -> str:
+    """A response whose body is `items` (YAML flow mappings), citing fortium twice and the
+    forum once: citations 1 and 2 are fortium, 3 the forum."""
+    body = "".join(f"  - {item}\n" for item in items)
+    return (
+        "id: beta\ntitle: Title\nshort: Short answer.\nbody:\n"
+        + body
+        + "citations:\n"
+        + '  - source: fortium\n    quote: "technology consumer"\n'
+        + '  - source: fortium\n    quote: "technology creator"\n'
+        + '  - source: forum\n    quote: "the CIO owns it"\n'
+    )
+
+
+WITH_FORUM = (
+    SOURCES
+    + """  - id: forum
+    title: A peer discussion
+    publisher: Gartner Peer Community
+    kind: peer discussion
+    url: https://example.com/forum
+    file: forum.txt
+"""
+)
+
+
+def beta(write_tree: WriteTree, *items: str) -> list[str]:
+    files = {"responses/beta.yml": claims(*items), "responses/sources.yml": WITH_FORUM}
+    return messages(good_tree(write_tree, **files))
+
+
+def test_claims_that_name_their_citations_are_valid(write_tree: WriteTree) -> None:
+    assert (
+        beta(
+            write_tree,
+            "{text: Fortium sorts organisations., cites: [1, 2]}",
+            "{text: • a CIO in finance writes that the CIO owns it., cites: [3]}",
+            "{text: Both sources put it with the CIO., cites: [1, 3]}",
+        )
+        == []
+    )
+
+
+def test_a_claim_that_names_no_citation_is_refused_at_its_line(write_tree: WriteTree) -> None:
+    found = beta(
+        write_tree, "{text: Fortium sorts organisations., cites: [1]}", "{text: Unbacked.}"
+    )
+    assert (
+        "responses/beta.yml:6: this claim names no citation: add cites: [n], the numbers (from 1)"
+        " of the citations below that say it" in found
+    )
+
+
+def test_a_citation_number_the_answer_does_not_have(write_tree: WriteTree) -> None:
+    found = beta(write_tree, "{text: Fortium sorts organisations., cites: [1, 4]}")
+    assert "responses/beta.yml:5: cites 4: this answer has 3 citation(s), numbered 1 to 3" in found
+
+
+def test_a_plain_text_body_is_refused_in_an_answer_that_cites(write_tree: WriteTree) -> None:
+    text = claims("{text: x, cites: [1]}").replace(
+        "body:\n  - {text: x, cites: [1]}\n", "body: b\n"
+    )
+    files = {"responses/beta.yml": text, "responses/sources.yml": WITH_FORUM}
+    found = messages(good_tree(write_tree, **files))
+    assert any(
+        m.startswith("responses/beta.yml:1: an answer that cites sources gives its body as a list")
+        for m in found
+    )
+
+
+def test_the_sources_on_one_source_is_refused(write_tree: WriteTree) -> None:
+    for text, named in (
+        ("The sources say it is the CIO.", "The sources"),
+        ("Sources agree it is the CIO.", "Sources agree"),
+        ("Most sources put it with the CIO.", "Most sources"),
+        ("All our sources put it with the CIO.", "All our sources"),
+    ):
+        found = beta(write_tree, f"{{text: {text}, cites: [1, 2]}}")  # two quotes, one source
+        assert (
+            f"responses/beta.yml:5: \u201c{named}\u201d, but this claim rests on one source"
+            " (fortium): name it, or cite the others that say it" in found
+        ), (text, found)
+
+
+def test_a_claim_on_forum_comments_alone_must_say_whose_view(write_tree: WriteTree) -> None:
+    found = beta(write_tree, "{text: The CIO owns outsourcing., cites: [3]}")
+    assert (
+        "responses/beta.yml:5: this claim rests only on a peer discussion: say whose view it is"
+        " in its own text (\u201ca CIO in finance writes\u201d, \u201cone practitioner says\u201d)"
+        in found
+    )
+    for attributed in (
+        "One practitioner says the CIO owns outsourcing.",
+        "A CIO in finance (non-banking) thinks the CIO owns it.",
+        "A commenter writes that the CIO owns it.",
+    ):
+        assert beta(write_tree, f"{{text: {attributed}, cites: [3]}}") == [], attributed
+    # the same words with a non-forum source beside them need no attribution
+    assert beta(write_tree, "{text: The CIO owns outsourcing., cites: [1, 3]}") == []

@@ -8,6 +8,7 @@ could build and the list of problems, so `rolebot validate` can report them all 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,16 @@ from bot.content.domain import load_domain
 from bot.content.fields import check_fields, list_items, read_yaml, text_items
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
-from bot.values.content import Citation, Content, Example, Intent, Origin, Response, Source
+from bot.values.content import (
+    Citation,
+    Claim,
+    Content,
+    Example,
+    Intent,
+    Origin,
+    Response,
+    Source,
+)
 
 INTENT_FIELDS = {
     "id": True,
@@ -43,6 +53,7 @@ SOURCE_FIELDS = {
     "file": False,
 }
 CITATION_FIELDS = {"source": True, "quote": True}
+CLAIM_FIELDS = {"text": True, "cites": False}
 INTENT_KINDS = ("knowledge", "conversation")
 SOURCES_FILE = "sources.yml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yml"
@@ -199,6 +210,7 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
         )
         review_by = None
     owner = tree.get("owner")
+    body, claims = _body(tree, file, problems)
     response_id = _text(tree, "id", file, problems, "response")
     if not response_id:
         return None
@@ -206,13 +218,57 @@ def _response(tree: Any, file: str, problems: list[Problem]) -> Response | None:
         id=response_id,
         title=_text(tree, "title", file, problems, "response"),
         short=_text(tree, "short", file, problems, "response"),
-        body=_text(tree, "body", file, problems, "response"),
+        body=body,
         citations=tuple(citations),
         related=tuple(r for r, _ in _strings(tree, "related", file, problems)),
         origin=Origin(file, tree.line_of("id")),
         owner=str(owner) if owner is not None else None,
         review_by=review_by,
+        claims=claims,
     )
+
+
+_BULLET = re.compile(r"(?:[\u2022*-]|\d+\.)\s")
+
+
+def _body(tree: LineDict, file: str, problems: list[Problem]) -> tuple[str, tuple[Claim, ...]]:
+    """A body is a list of claims (`- text: ...` with `cites: [1, 3]`, numbers of the answer's
+    citations), or plain text (only for a reply that cites nothing: validate checks). The text
+    shown joins the claims: a bullet or numbered item follows the one before it on the next
+    line; anything else starts a paragraph."""
+    value = tree.get("body")
+    if not isinstance(value, LineList):
+        return _text(tree, "body", file, problems, "response"), ()
+    claims: list[Claim] = []
+    for index, item in enumerate(value):
+        line = value.line_of(index)
+        if not check_fields(item, CLAIM_FIELDS, file, "body item", problems, line):
+            continue
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(file, line, "body item 'text' must be non-empty text"))
+            continue
+        raw = item.get("cites", [])
+        raw = [raw] if isinstance(raw, int) else raw
+        if not isinstance(raw, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in raw
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    item.line_of("cites"),
+                    "'cites' must be a list of citation numbers, e.g. [1, 3]",
+                )
+            )
+            raw = []
+        claims.append(Claim(text.strip(), tuple(raw), Origin(file, line)))
+    if not claims:
+        problems.append(Problem(file, tree.line_of("body"), "'body' of response has no items"))
+    body = ""
+    for claim in claims:
+        joint = "\n" if body and _BULLET.match(claim.text) else "\n\n"
+        body += (joint if body else "") + claim.text
+    return body, tuple(claims)
 
 
 def source_list(tree: Any, file: str, problems: list[Problem]) -> list[Source]:

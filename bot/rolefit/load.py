@@ -9,6 +9,8 @@ quotes are really in the sources is checked there too (content.sources.check_quo
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from bot.content.sources import default_sources_path, load_sources
 from bot.content.yamlsrc import LineDict, LineList
 from bot.rolefit.model import (
     FIXED_QUESTIONS,
+    POINTS,
     RECOMMENDATIONS,
     AnswerReason,
     Constraint,
@@ -28,6 +31,8 @@ from bot.rolefit.model import (
     Rule,
 )
 from bot.rolefit.questions import QuestionSections
+from bot.rolefit.reader import ANSWERS
+from bot.values.assessment import QuoteRef
 
 _TOP_FIELDS = {
     "questions": True,
@@ -45,8 +50,10 @@ _RULE_FIELDS = {
     "rationale": True,
     "citations": False,
 }
-_RATIONALE_FIELDS = {"about": True, "text": True}
-_NOTE_FIELDS = {"id": True, "when": False, "text": True, "citations": False}
+_RATIONALE_FIELDS = {"about": True, "text": True, "points": True, "cites": True, "but": False}
+_NOTE_FIELDS = {"id": True, "when": False, "text": True, "citations": False, "cites": False}
+# how a "but" framing reads: the bullet concedes a point against the result, then answers it
+_BUT = re.compile(r"\b(?:but|though|although|however|yet|while|rather than|instead)\b", re.I)
 _NEVER_FIELDS = {"id": True, "when": True, "recommend": True, "says": True, "because": True}
 
 
@@ -69,14 +76,18 @@ def load_rolefit(
         entries, source_problems = load_sources(path_of_sources, _display(path_of_sources))
         problems += source_problems
         source_ids = frozenset(s.id for s in entries if s.id)
+        kinds = {s.id: s.kind for s in entries}
     else:
         source_ids = frozenset(sources)
+        kinds = {}
     name = _display(path)
     tree, yaml_problems = read_yaml(path, name)
     problems += yaml_problems
     if tree is None:
         return None, problems
-    rolefit = _Loader(name, source_ids, problems).load(tree)
+    loader = _Loader(name, source_ids, problems)
+    loader.source_kinds = kinds
+    rolefit = loader.load(tree)
     if any(p.level == "error" for p in problems):
         return None, problems
     return rolefit, problems
@@ -144,7 +155,37 @@ class _Loader(QuestionSections):
                 "no catch-all rule: the last rule must have no 'when:', so "
                 "every combination of answers gets a recommendation",
             )
+        self.check_directions(rules, reasons)
         return tuple(rules)
+
+    def check_directions(
+        self, rules: list[Rule], reasons: Mapping[tuple[str, str], AnswerReason]
+    ) -> None:
+        """No result shows a shared bullet that points against it: for every combination of
+        answers, the bullets of the rule that decides it (rules above it take the rest)."""
+        seen: set[tuple[int, str]] = set()
+        questions = list(FIXED_QUESTIONS)
+        for values in itertools.product(*FIXED_QUESTIONS.values()):
+            answers = dict(zip(questions, values, strict=True))
+            rule = next(
+                (r for r in rules if all(answers[c.question] in c.values for c in r.when)), None
+            )
+            if rule is None:
+                continue
+            for item in rule.rationale:
+                answer = answers[item.question]
+                reason = reasons.get((item.question, answer))
+                if item.text is not None or reason is None:
+                    continue
+                if rule.recommend in POINTS[reason.points] and (item.line, answer) not in seen:
+                    seen.add((item.line, answer))
+                    self.problem(
+                        item.line,
+                        f"rule '{rule.id}' recommends {rule.recommend} but, for "
+                        f"{item.question}={answer}, shows that answer's bullet, which points "
+                        f"{reason.points}: add a rule above it for that answer with a bullet "
+                        "of its own (about:, text:, points:; but: true if it concedes the point)",
+                    )
 
     def load_rule(
         self,
@@ -169,18 +210,16 @@ class _Loader(QuestionSections):
             self.check_never(rule_id, recommend, allowed, constraint, item.line_of("recommend"))
         summary = self.text(item, "summary", f"rule {rule_id}")
         self.template(summary, item.line_of("summary"), allow_answer=False)
+        citations = self.citations(item.get("citations"), item.line_of("citations"))
         rationale = self.load_rationale(
-            item["rationale"], item.line_of("rationale"), rule_id, allowed, reasons
-        )
-        return Rule(
+            item["rationale"],
+            item.line_of("rationale"),
             rule_id,
-            when,
-            recommend,
-            summary,
-            rationale,
-            self.citations(item.get("citations"), item.line_of("citations")),
-            line,
+            allowed,
+            reasons,
+            (recommend, citations),
         )
+        return Rule(rule_id, when, recommend, summary, rationale, citations, line)
 
     def load_rationale(
         self,
@@ -189,7 +228,12 @@ class _Loader(QuestionSections):
         rule_id: str,
         allowed: Mapping[str, tuple[str, ...]],
         reasons: Mapping[tuple[str, str], AnswerReason],
+        result: tuple[str, tuple[QuoteRef, ...]],
     ) -> tuple[RationaleItem, ...]:
+        """The rule's bullets. None may point against the rule's result (`recommend`) unless
+        it is written for the rule and marked `but: true`; one written for the rule names the
+        rule's citations it rests on (`cites: [1]`), or `cites: answers`."""
+        recommend, citations = result
         if not isinstance(value, LineList) or not value:
             self.problem(line, f"rule '{rule_id}' needs a non-empty 'rationale' list")
             return ()
@@ -208,7 +252,7 @@ class _Loader(QuestionSections):
                             "but reasons: has none",
                         )
                         break
-                items.append(RationaleItem(entry))
+                items.append(RationaleItem(entry, line=entry_line))
                 continue
             if not check_fields(
                 entry, _RATIONALE_FIELDS, self.file, "rationale item", self.problems, entry_line
@@ -222,8 +266,48 @@ class _Loader(QuestionSections):
                 continue
             text = self.text(entry, "text", "rationale item")
             self.template(text, entry.line_of("text"), allow_answer=True)
-            items.append(RationaleItem(about, text))
+            what = f"rule '{rule_id}', bullet about {about}"
+            points = self.points(entry, what)
+            but = entry.get("but", False) is True
+            if recommend in POINTS[points] and not but:
+                self.problem(
+                    entry_line,
+                    f"{what} points {points}, against the rule's result ({recommend}): "
+                    "reword it, or frame it as a \u201cbut\u201d and mark it but: true",
+                )
+            if but and not _BUT.search(text):
+                self.problem(
+                    entry_line,
+                    f"{what} is marked but: true, but its text concedes nothing "
+                    "(\u201cbut\u201d, \u201cthough\u201d, \u201crather than\u201d ...)",
+                )
+            cites, from_answers = self.cites(entry, what, len(citations))
+            cited = [citations[n - 1] for n in cites]
+            self.rests_on(text, entry.line_of("text"), what, cited, from_answers)
+            items.append(RationaleItem(about, text, points, but, cites, from_answers, entry_line))
         return tuple(items)
+
+    def cites(self, entry: LineDict, what: str, count: int) -> tuple[tuple[int, ...], bool]:
+        """`cites:` of a rule's bullet: numbers of the rule's citations, or `answers`."""
+        raw = entry.get("cites")
+        if raw == ANSWERS:
+            return (), True
+        raw = [raw] if isinstance(raw, int) else raw
+        if not isinstance(raw, LineList | list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in raw
+        ):
+            self.problem(
+                entry.line_of("cites"),
+                f"{what}: 'cites' must be a list of the rule's citation numbers, or 'answers'",
+            )
+            return (), False
+        wrong = [n for n in raw if not 1 <= n <= count]
+        if wrong:
+            self.problem(
+                entry.line_of("cites"),
+                f"{what}: cites {', '.join(map(str, wrong))}, but the rule has {count} citation(s)",
+            )
+        return tuple(n for n in raw if 1 <= n <= count), False
 
     def load_notes(self, value: Any, line: int) -> tuple[Note, ...]:
         value = list_items(value, line, "'notes'", self.file, self.problems)
@@ -243,14 +327,26 @@ class _Loader(QuestionSections):
             recommend = next((c.values for c in conditions if c.question == "recommend"), ())
             text = self.text(item, "text", f"note {note_id}")
             self.template(text, item.line_of("text"), allow_answer=False)
+            citations = self.citations(item.get("citations"), item.line_of("citations"))
+            from_answers = item.get("cites") == ANSWERS
+            if "cites" in item and not from_answers:
+                self.problem(
+                    item.line_of("cites"),
+                    f"note {note_id}: 'cites' can only be 'answers' (a note rests on its own "
+                    "citations)",
+                )
+            self.rests_on(
+                text, item.line_of("text"), f"note {note_id}", list(citations), from_answers
+            )
             notes.append(
                 Note(
                     id=note_id,
                     when=tuple(c for c in conditions if c.question != "recommend"),
                     recommend=recommend,
                     text=text,
-                    citations=self.citations(item.get("citations"), item.line_of("citations")),
+                    citations=citations,
                     line=item_line,
+                    from_answers=from_answers,
                 )
             )
         return tuple(notes)

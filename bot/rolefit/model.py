@@ -29,6 +29,19 @@ FIXED_QUESTIONS: dict[str, tuple[str, ...]] = {
     "current_leader": ("none", "cio", "cto", "both"),
 }
 QUOTE_LIMIT = 300
+# Which way a rationale bullet points (`points:` in assessment/rolefit.yml), and the results it
+# argues against there: a bullet may not appear under one of those unless the rule marks it as
+# a "but" framing ("You also need ..., but ..."). "X first" results recommend X now and the
+# other role later, so a bullet towards the other role is no contradiction there.
+POINTS: dict[str, frozenset[str]] = {
+    "cio": frozenset({"cto"}),  # towards a CIO: against a CTO alone
+    "cto": frozenset({"cio"}),  # towards a CTO: against a CIO alone
+    "both": frozenset({"cio", "cto"}),  # towards both roles: against either alone
+    "one": frozenset({"both"}),  # towards one technology leader: against both now
+    "not_cio": frozenset({"cio", "cio_first", "both"}),  # against a CIO now ("not yet")
+    "not_cto": frozenset({"cto", "cto_first", "both"}),  # against a CTO now
+    "neutral": frozenset(),
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,13 @@ class RationaleItem:
 
     question: str
     text: str | None = None
+    # a bullet written for the rule: which way it points (POINTS), whether the rule frames it
+    # as a "but", and what it rests on: numbers of the rule's citations, or the answers alone
+    points: str = "neutral"
+    but: bool = False
+    cites: tuple[int, ...] = ()
+    from_answers: bool = False
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,7 @@ class Note:
     text: str
     citations: tuple[QuoteRef, ...]
     line: int
+    from_answers: bool = False  # rests on the answers alone (`cites: answers`), no source
 
 
 @dataclass(frozen=True)
@@ -90,6 +111,7 @@ class AnswerReason:
 
     text: str
     citations: tuple[QuoteRef, ...]
+    points: str = "neutral"  # which way it points (POINTS)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ _QUESTION_FIELDS = {
     "why_citations": False,
 }
 _OPTION_FIELDS = {"value": True, "label": True, "hint": False, "match": False, "max_people": False}
-_REASON_FIELDS = {"text": True, "citations": False}
+_REASON_FIELDS = {"text": True, "points": True, "citations": False}
 _OUTCOME_FIELDS = {"title": True, "followups": False}
 
 
@@ -173,10 +173,13 @@ class QuestionSections(FieldReader):
                     item, _REASON_FIELDS, self.file, "reason", self.problems, item_line
                 ):
                     continue
-                text = self.text(item, "text", f"reason {question_id}={option_value}")
+                what = f"reason {question_id}={option_value}"
+                text = self.text(item, "text", what)
                 self.template(text, item.line_of("text"), allow_answer=False)
+                citations = self.citations(item.get("citations"), item.line_of("citations"))
+                self.rests_on(text, item.line_of("text"), what, list(citations), False)
                 reasons[(question_id, option_value)] = AnswerReason(
-                    text, self.citations(item.get("citations"), item.line_of("citations"))
+                    text, citations, self.points(item, what)
                 )
             for missing in (v for v in allowed if (question_id, v) not in reasons):
                 self.problem(

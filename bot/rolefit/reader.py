@@ -7,17 +7,25 @@ section it is reading.
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from bot.content.fields import check_fields, list_items, text_items
 from bot.content.problems import Problem
+from bot.content.validate import claim_problems
 from bot.content.yamlsrc import LineDict, LineList
-from bot.rolefit.model import FIXED_QUESTIONS, QUOTE_LIMIT, Condition
+from bot.rolefit.model import FIXED_QUESTIONS, POINTS, QUOTE_LIMIT, Condition
 from bot.values.assessment import QuoteRef
 from bot.values.content import Citation, Origin
 
 _CITATION_FIELDS = {"source": True, "quote": True}
+ANSWERS = "answers"  # `cites: answers`: a text that rests on the person's answers, not a source
+# a text resting on the answers alone may not speak for a source
+_NAMES_A_SOURCE = re.compile(
+    r"\b(?:Fortium|explainer|airfocus|Gartner|sources?|practitioners?|commenters?)\b", re.I
+)
 
 
 class FieldReader:
@@ -28,6 +36,7 @@ class FieldReader:
         self.source_ids = source_ids
         self.problems = problems
         self.quotes: list[Citation] = []  # every quote read, where it is, for check_quotes
+        self.source_kinds: Mapping[str, str] = {}  # source id -> kind, when sources.yml was read
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -91,6 +100,41 @@ class FieldReader:
             )
             refs.append(ref)
         return tuple(refs)
+
+    def points(self, item: LineDict, what: str) -> str:
+        """`points:`, which way a bullet points (model.POINTS)."""
+        value = item.get("points")
+        if value not in POINTS:
+            self.problem(
+                item.line_of("points") if "points" in item else item.line,
+                f"{what}: 'points' must be one of {', '.join(POINTS)} (which way it points)",
+            )
+            return "neutral"
+        return str(value)
+
+    def rests_on(
+        self, text: str, line: int, what: str, cited: list[QuoteRef], from_answers: bool
+    ) -> None:
+        """A text names what it rests on: citations (then what it may say about them is
+        checked), or the answers alone (then it may not speak for a source)."""
+        if from_answers:
+            named = _NAMES_A_SOURCE.search(text)
+            if named:
+                self.problem(
+                    line,
+                    f"{what} rests on the answers alone (cites: answers) but names "
+                    f"\u201c{named.group(0)}\u201d: cite what it says",
+                )
+            return
+        if not cited:
+            self.problem(
+                line,
+                f"{what} names no citation: cite the quotes it rests on, or say "
+                "cites: answers if it rests on the person's answers alone",
+            )
+            return
+        for message in claim_problems(text, {c.source for c in cited}, self.source_kinds):
+            self.problem(line, f"{what}: {message}")
 
     def conditions(
         self, value: Any, line: int, extra: dict[str, tuple[str, ...]] | None = None

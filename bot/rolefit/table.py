@@ -26,6 +26,14 @@ def decision_table(rolefit: RoleFit) -> list[dict[str, Any]]:
         answers = dict(zip(ids, values))
         explained = explain(rolefit, answers)
         rec = explained.recommendation
+        rule = next(r for r in rolefit.rules if r.id == explained.rule)
+        points = [
+            (
+                item.question,
+                item.points if item.text else rolefit.reasons[(r.question, r.answer)].points,
+            )
+            for item, r in zip(rule.rationale, rec.rationale, strict=True)
+        ]
         rows.append(
             {
                 "answers": answers,
@@ -33,6 +41,7 @@ def decision_table(rolefit: RoleFit) -> list[dict[str, Any]]:
                 "rule": explained.rule,
                 "summary": rec.summary,
                 "rationale_bullets": len(rec.rationale),
+                "points": points,  # (question, which way its bullet points), as declared
                 "notes": list(rec.notes),
                 "note_ids": list(explained.notes),
             }
@@ -58,17 +67,23 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
         "",
         "## Rules",
         "",
-        "| rule | recommendation | rows | summary |",
-        "|---|---|---|---|",
+        "| rule | recommendation | rows | summary | its bullets point |",
+        "|---|---|---|---|---|",
     ]
     by_rule: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = by_rule.setdefault(
-            row["rule"], {"kind": row["recommendation"], "n": 0, "summary": row["summary"]}
+            row["rule"],
+            {"kind": row["recommendation"], "n": 0, "summary": row["summary"], "points": {}},
         )
         entry["n"] += 1
+        for question, way in row["points"]:
+            entry["points"].setdefault(question, {})[way] = None
     for rule, entry in by_rule.items():
-        lines.append(f"| {rule} | {entry['kind']} | {entry['n']} | {_cell(entry['summary'])} |")
+        points = "; ".join(f"{q} {'/'.join(ways)}" for q, ways in entry["points"].items())
+        lines.append(
+            f"| {rule} | {entry['kind']} | {entry['n']} | {_cell(entry['summary'])} | {points} |"
+        )
     notes: dict[str, str] = {}
     for row in rows:
         for note_id, text in zip(row["note_ids"], row["notes"]):

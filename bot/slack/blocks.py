@@ -72,12 +72,23 @@ def _link(source: Source) -> str:
     return title
 
 
-def _source_lines(pairs: list[tuple[str, Source]]) -> list[str]:
-    lines = []
-    for number, (quote, source) in enumerate(pairs, 1):
-        line = f"{number}. {_link(source)} · {escape(source.publisher)}"
+def _grouped(pairs: list[tuple[str, Source]]) -> list[tuple[Source, list[str]]]:
+    """Each source once, in the order first cited, with the quotes taken from it."""
+    grouped: dict[str, tuple[Source, list[str]]] = {}
+    for quote, source in pairs:
+        taken = grouped.setdefault(source.id, (source, []))[1]
         if quote:
-            line += f"\n      _\u201c{escape(quote)}\u201d_"
+            taken.append(quote)
+    return list(grouped.values())
+
+
+def _source_lines(pairs: list[tuple[str, Source]], quotes: bool = False) -> list[str]:
+    """One line per source (title as its link, publisher); its quotes beneath when `quotes`."""
+    lines = []
+    for number, (source, taken) in enumerate(_grouped(pairs), 1):
+        line = f"{number}. {_link(source)} \u00b7 {escape(source.publisher)}"
+        if quotes:
+            line += "".join(f"\n      _\u201c{escape(quote)}\u201d_" for quote in taken)
         lines.append(fit(line, CONTEXT_TEXT_MAX))
     return lines
 
@@ -127,11 +138,13 @@ def button(label: str, action_id: str, value: str = "", style: str | None = None
     return {**built, "value": value} if value else built
 
 
-def _sources_blocks(pairs: list[tuple[str, Source]]) -> list[Json]:
+def _sources_blocks(pairs: list[tuple[str, Source]], quotes: bool = False) -> list[Json]:
+    """The Sources block: one compact line per source; the quotes only when `quotes` (a short
+    notice), otherwise one click away ("Show quotes", see `quotes`)."""
     if not pairs:
         return []
-    chunks = split_text("\n".join(["*Sources*"] + _source_lines(pairs)), CONTEXT_TEXT_MAX)
-    return [_context(chunk) for chunk in chunks]
+    lines = ["*Sources*"] + _source_lines(pairs, quotes)
+    return [_context(chunk) for chunk in split_text("\n".join(lines), CONTEXT_TEXT_MAX)]
 
 
 class Buttons:
@@ -251,6 +264,8 @@ def _answer(reply: Answer, options: RenderOptions) -> dict[str, Any]:
     if reply.offer_assessment and not buttons.has(ids.FLOW_START):
         buttons.add(buttons.row(), "Start the assessment", ids.FLOW_START, style="primary")
     row = buttons.row()
+    if pairs:
+        buttons.add(row, "Show quotes", ids.SHOW_QUOTES, ids.pack({"i": response.id}))
     if not options.shared_by:
         packed = ids.pack({"i": response.id, "q": reply.question}, shrink="q")
         buttons.add(row, "\U0001f44d", ids.FEEDBACK_UP, packed)
@@ -349,13 +364,14 @@ def _flow_result(reply: FlowResult, options: RenderOptions) -> dict[str, Any]:
         body += split_text("*Why*\n" + "\n".join(f"\u2022 {r.text}" for r in rec.rationale))
     if rec.notes:
         body += split_text("*Worth knowing*\n" + "\n".join(f"\u2022 {n}" for n in rec.notes))
-    tail = _sources_blocks(
-        [(q.quote, s) for q, s in zip(rec.citations, reply.sources, strict=False)]
-    )
+    pairs = [(q.quote, s) for q, s in zip(rec.citations, reply.sources, strict=False)]
+    tail = _sources_blocks(pairs)
     buttons = Buttons()
     if reply.related:
         topic_buttons(buttons, reply.related)
     row = buttons.row()
+    if pairs:
+        buttons.add(row, "Show quotes", ids.SHOW_QUOTES, ids.pack({"a": dict(rec.answers)}))
     if options.shared_by:
         if not buttons.has(ids.FLOW_START):
             buttons.add(row, "Take the assessment", ids.FLOW_START, style="primary")
@@ -372,7 +388,8 @@ def _flow_result(reply: FlowResult, options: RenderOptions) -> dict[str, Any]:
 
 def _notice(reply: Notice) -> dict[str, Any]:
     body = split_text(reply.text)
-    tail = _sources_blocks(_quote_pairs(reply.citations, reply.sources))
+    # a notice is short and asked for ("Why do you ask?"): its quotes stay with it
+    tail = _sources_blocks(_quote_pairs(reply.citations, reply.sources), quotes=True)
     buttons = Buttons()
     if reply.followups:
         topic_buttons(buttons, reply.followups)
@@ -393,6 +410,15 @@ def _quote_pairs(
 def plain(text: str) -> dict[str, Any]:
     """A one-section message (thanks, apologies, confirmations)."""
     return _message(text, [], [text], [])
+
+
+def quotes(title: str, pairs: list[tuple[str, Source]]) -> dict[str, Any]:
+    """ "Show quotes": what each source of an answer or result says, verbatim, grouped by source
+    as in its Sources block (same numbers)."""
+    if not pairs:
+        return plain("This answer quotes no sources.")
+    lines = [f"*Quotes behind \u201c{escape(title)}\u201d*"] + _source_lines(pairs, quotes=True)
+    return _message(f"Quotes behind: {title}", [], split_text("\n".join(lines)), [])
 
 
 def why_this_answer(

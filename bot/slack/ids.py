@@ -27,6 +27,7 @@ FEEDBACK_DOWN = "feedback:down"
 WHY_ANSWER = "why_answer"  # value: packed {"q": question}
 SHARE = "share"  # value: packed {"i": intent, "q": question} or {"a": answers, "c": channel}
 ESCALATE = "escalate"  # value: packed {"q": question}
+SHOW_QUOTES = "show_quotes"  # value: packed {"i": intent} or {"a": answers} (an assessment result)
 
 ROLEFIT_MODAL = "rolefit_modal"  # callback id of the one-screen assessment
 RADIO_ACTION = "choice"  # action id of every radio group in that modal

@@ -47,6 +47,17 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One paragraph or bullet of an answer's body, and the citations it rests on: numbers of
+    the answer's `citations`, from 1 (validate checks the numbers, and what the text may say
+    about how many sources it rests on)."""
+
+    text: str
+    cites: tuple[int, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Response:
     id: str
     title: str
@@ -57,6 +68,8 @@ class Response:
     origin: Origin
     owner: str | None = None
     review_by: date | None = None
+    # the body item by item (`body` is their text, as shown); empty for a plain-text body
+    claims: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True)

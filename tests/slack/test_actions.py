@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.slack.escape import escape
 from tests.slack.conftest import ALICE, GENERAL, RunningBot, SlackSender
 from tests.support.standin import SlackStandIn
 
@@ -45,6 +46,53 @@ async def test_a_second_click_on_the_same_answer_updates_the_vote_and_says_so(
     assert second.body["text"].startswith("Your vote is updated")
     (vote,) = await bot.store.feedback_since(0)
     assert (vote.helpful, vote.changed) == (False, True)
+
+
+async def test_show_quotes_posts_each_sources_quotes_privately(
+    slack: SlackSender, standin: SlackStandIn, bot: RunningBot
+) -> None:
+    await slack.mention("who owns outsourcing, cio or cto")
+    (answer,) = await standin.wait_for("chat.postMessage")
+    sources = [
+        b["elements"][0]["text"]
+        for b in answer.body["blocks"]
+        if b["type"] == "context" and "*Sources*" in b["elements"][0]["text"]
+    ]
+    assert len(sources) == 1 and len(sources[0].splitlines()) == 2  # six quotes, one source
+    assert "\u201c" not in sources[0]
+    await slack.click(answer, "show_quotes")
+    (quotes,) = await standin.wait_for("response_url")
+    assert quotes.body["response_type"] == "ephemeral"
+    assert quotes.body.get("replace_original") is False
+    shown = "\n".join(b["text"]["text"] for b in quotes.body["blocks"] if b["type"] == "section")
+    response = bot.engine.content.response("outsourcing_owner")
+    assert response is not None
+    for citation in response.citations:
+        assert f"\u201c{escape(citation.quote)}\u201d" in shown
+    assert shown.count("Gartner Peer Community") == 1
+
+
+async def test_show_quotes_on_an_assessment_result(
+    slack: SlackSender, standin: SlackStandIn, bot: RunningBot
+) -> None:
+    await slack.dm("start the assessment")
+    (current,) = await standin.wait_for("chat.postMessage")
+    total = len(bot.engine.flows.rolefit.questions)
+    for number in range(1, total + 1):
+        chosen = next(
+            e["action_id"]
+            for b in current.body["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"].startswith("flow_answer:")
+        )
+        await slack.click(current, chosen)
+        current = (await standin.wait_for("chat.postMessage", count=number + 1))[-1]
+    assert current.body["blocks"][0]["text"]["text"].startswith("Recommendation:")
+    await slack.click(current, "show_quotes")
+    (quotes,) = await standin.wait_for("response_url")
+    assert "Quotes behind" in quotes.body["text"]
+    assert "\u201c" in json.dumps(quotes.body["blocks"], ensure_ascii=False)
 
 
 async def test_why_this_answer_shows_the_evidence_privately(

@@ -150,7 +150,7 @@ def test_answer_has_title_sources_related_feedback_and_why_buttons() -> None:
     text = sources[0]["elements"][0]["text"]
     assert "1. <https://hbr.org/cio|Harvard Business Review: the CIO role> \u00b7 HBR" in text
     assert "2. Internal &lt;notes&gt; &amp; memo \u00b7 Acme" in text  # no url: plain title
-    assert "\u201cquote number 0\u201d" in text
+    assert "quote number" not in text  # the quotes are one click away, not inline
     action_ids = [
         e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
@@ -162,9 +162,46 @@ def test_answer_has_title_sources_related_feedback_and_why_buttons() -> None:
         ids.FEEDBACK_DOWN,
         ids.WHY_ANSWER,
         ids.SHARE,
+        ids.SHOW_QUOTES,
     ):
         assert wanted in action_ids
     assert message["text"].startswith("CIO vs CTO")
+
+
+def test_sources_block_has_one_line_per_source_however_often_it_is_cited() -> None:
+    message = render(answer("Body.", citations=6))  # s1, s2, s1, s2, s1, s2
+    (block,) = [
+        b
+        for b in message["blocks"]
+        if b["type"] == "context" and "*Sources*" in b["elements"][0]["text"]
+    ]
+    lines = block["elements"][0]["text"].splitlines()
+    assert lines == [
+        "*Sources*",
+        "1. <https://hbr.org/cio|Harvard Business Review: the CIO role> \u00b7 HBR",
+        "2. Internal &lt;notes&gt; &amp; memo \u00b7 Acme",
+    ]
+    (quotes_button,) = [
+        e
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.SHOW_QUOTES
+    ]
+    assert ids.unpack(quotes_button["value"]) == {"i": "cio_vs_cto"}
+
+
+def test_show_quotes_groups_every_quote_under_its_source_verbatim() -> None:
+    from bot.slack.blocks import quotes
+
+    reply = answer("Body.", citations=4)
+    pairs = [(c.quote, s) for c, s in zip(reply.response.citations, reply.sources)]
+    text = "\n".join(sections(quotes("CIO vs CTO", pairs)))
+    first, second = text.index("1. <https://hbr.org/cio|"), text.index("2. Internal")
+    for n in (0, 2):
+        assert first < text.index(f"\u201cquote number {n}\u201d") < second
+    for n in (1, 3):
+        assert second < text.index(f"\u201cquote number {n}\u201d")
 
 
 def test_feedback_value_carries_intent_and_question_within_2000_chars() -> None:

@@ -1,4 +1,5 @@
-"""Button clicks (block_actions): topics, the guided flow, feedback, sharing, escalation."""
+"""Button clicks (block_actions): topics, the guided flow, feedback, sharing, escalation,
+"Show quotes"."""
 
 from __future__ import annotations
 
@@ -40,10 +41,11 @@ def on_click(deps: Deps, handle: Handler) -> Callable[..., Awaitable[None]]:
 
 def register(app: AsyncApp, deps: Deps) -> None:
     # imported here: each of these modules imports on_click from this package
-    from bot.slack.listeners.actions import escalate, feedback, flow, share, topics
+    from bot.slack.listeners.actions import escalate, feedback, flow, quotes, share, topics
 
     topics.register(app, deps)
     flow.register(app, deps)
     feedback.register(app, deps)
     share.register(app, deps)
     escalate.register(app, deps)
+    quotes.register(app, deps)
