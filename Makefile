@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chat test test-all lint bench bench-load validate eval serve clean
+.PHONY: install chat test test-all lint bench bench-load bench-report validate eval serve clean
 
 install: $(STAMP)
 
 # Reinstall only when the project's metadata changes; the package itself is installed editable.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,redis]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,redis,report]'
 	@touch $(STAMP)
 
 # What you type is kept in data/rolebot.db (rolebot report shows it): make chat ARGS=--no-log keeps nothing
@@ -50,6 +50,11 @@ bench: install
 # Options: make bench-load ARGS="--rate 150"
 bench-load: install
 	@$(BIN)/python -m benchmarks.loadbench $(ARGS)
+
+# `rolebot report --html` on a generated log of 5,000 questions: build, render, and load in chromium.
+# `make bench-report ARGS="--sample docs"` rewrites docs/sample-report.html and its screenshot.
+bench-report: install
+	@$(BIN)/python -m benchmarks.reportbench $(ARGS)
 
 serve: install
 	@$(BIN)/rolebot serve

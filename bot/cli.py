@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.content.problems import ContentError, Problem
+from bot.content.problems import ContentError, Problem, under_root
 from bot.nlu.semantic import ModelUnavailable
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.base import StoreUnavailable
@@ -86,7 +86,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     rolefit, rf_problems = load_rolefit(
         root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
-    problems += rf_problems
+    problems += under_root(rf_problems, root)
     if args.sources_dir:
         sources_dir = Path(args.sources_dir)
         if not sources_dir.is_dir():
@@ -185,6 +185,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
+    if args.keys_help:
+        args.assess_parser.print_help()
+        print(_answer_keys(args, settings))
+        return 0
     if args.json and not args.answer:
         raise UsageError("assess --json needs the answers (--answer KEY=VALUE ...)")
     if not args.answer:
@@ -208,8 +212,26 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     sources = root / "responses" / "sources.yml"
     rolefit, problems = load_rolefit(root / "assessment" / "rolefit.yml", sources)
     if rolefit is None:
-        raise ContentError(problems)
+        raise ContentError(under_root(problems, root))
     return run_assess(args.answer, args.json, sys.stdout, rolefit=rolefit, sources_file=sources)
+
+
+def _answer_keys(args: argparse.Namespace, settings: Settings) -> str:
+    """Every KEY=VALUE `assess --answer` takes, from the assessment it would run."""
+    from bot.rolefit.load import load_rolefit
+
+    root = _content_root(args, settings)
+    rolefit, problems = load_rolefit(
+        root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
+    )
+    if rolefit is None:
+        raise ContentError(under_root(problems, root))
+    width = max(len(q.id) for q in rolefit.questions) + 2
+    lines = ["", "answers (--answer KEY=VALUE, one per question; VALUE one of those listed):"]
+    for q in rolefit.questions:
+        lines.append(f"  {q.id:<{width}}{' | '.join(q.values)}")
+        lines.append(f"  {'':<{width}}{q.text}")
+    return "\n".join(lines)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -309,7 +331,24 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     since_s = _since(args)
     questions, feedback, now = asyncio.run(_read_log(settings, since_s))
     report = build_report(questions, feedback, now - since_s, now)
+    if args.html:
+        return _write_page(report, Path(args.html))
     print(report_json(report) if args.json else format_report(report))
+    return 0
+
+
+def _write_page(report: Any, path: Path) -> int:
+    from bot.curation.page import MissingPlotting, render
+
+    try:
+        page = render(report)
+    except MissingPlotting as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--html {path}: cannot write: {exc.strerror}") from exc
+    print(f"wrote {path}: {report.volume} questions, {len(page) // 1024} KiB, opens offline")
     return 0
 
 
@@ -333,7 +372,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"no suggestions from {len(questions)} questions")
         return 0
     for s in suggestions:
-        print(f"# {s.intent}: {s.phrasing!r} ({s.questions} asked, score {s.score:.2f})")
+        print(f"# {s.intent}: {s.phrasing!r} ({s.questions} asked): {s.figures()}")
     try:
         edits = plan_edits(root, suggestions)
     except CannotEdit as exc:
@@ -387,10 +426,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lexical", action="store_true", help="the lexical matcher alone, no model")
     p.set_defaults(func=cmd_match)
 
-    p = sub.add_parser("assess", help="the CIO-or-CTO assessment (guided without --answer)")
-    p.add_argument("--answer", action="append", default=[], metavar="KEY=VALUE")
+    p = sub.add_parser(
+        "assess", help="the CIO-or-CTO assessment (guided without --answer)", add_help=False
+    )
+    # its own --help: the keys and values come from the assessment the command would run, so
+    # they are read once --content and the settings are known, by cmd_assess
+    p.add_argument(
+        "-h",
+        "--help",
+        action="store_true",
+        dest="keys_help",
+        help="show this help with every KEY and its allowed values, and exit",
+    )
+    p.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one answer (repeat for each question; the keys and values are listed below)",
+    )
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_assess)
+    p.set_defaults(func=cmd_assess, assess_parser=p)
 
     p = sub.add_parser("validate", help="check content and report every problem as file:line")
     p.add_argument("--lint", action="store_true", help="also run the matcher over the examples")
@@ -419,6 +475,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", default="7d", metavar="DURATION", help="e.g. 24h, 7d, 30d (default 7d)"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the report as one self-contained page with charts (needs matplotlib)",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("suggest", help="propose unanswered phrasings as new intent examples")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.load import default_root
-from bot.content.problems import ContentError, Problem
+from bot.content.problems import ContentError, Problem, under_root
 from bot.dialogue.engine import Engine, EngineSettings
 from bot.nlu.fusion import Understanding, build_understanding
 from bot.nlu.lint import load_validated
@@ -42,7 +42,7 @@ def load_checked(root: Path | None = None) -> tuple[Content, RoleFit, list[Probl
     rolefit, rf_problems = load_rolefit(
         root / "assessment" / "rolefit.yml", (s.id for s in content.sources)
     )
-    problems = problems + rf_problems
+    problems = problems + under_root(rf_problems, root)
     if rolefit is None or any(p.level == "error" for p in problems):
         raise ContentError(problems)
     return content, rolefit, problems

@@ -1,6 +1,7 @@
 """The Store contract, once, for every store: memory (tests), SQLite (the default), Redis
 (replicas). What a store is for: a conversation comes back as it was saved and only to its own
-person, it expires, a retried event gets through once, votes and last results are kept.
+person, it expires, a retried event gets through once, votes and last results are kept, and a
+person has one vote per answer (a later click replaces the earlier one).
 
 Facts only one store has (SQLite surviving a restart, Redis across two clients) live in that
 store's own test file; the question log's contract is in test_store_question_log.py.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,65 @@ async def test_votes_are_kept_in_the_order_they_were_given(opened: Opened) -> No
     await store.record_feedback(first)
     await store.record_feedback(second)
     assert await store.feedback_since(now - 10) == [first, second]
+
+
+async def test_a_later_vote_on_the_same_answer_replaces_the_earlier_one(opened: Opened) -> None:
+    store = opened.store
+    now = time.time()
+    up = Feedback("T1", "alice", "cio_role", "what does a cio do", True, now - 4, "", "q1")
+    assert await store.record_feedback(up) is False
+    down = replace(up, helpful=False, at=now - 3, reason="too vague")
+    assert await store.record_feedback(down) is True
+    bob = replace(up, user="bob", at=now - 2)  # another person, the same question text
+    other = Feedback("T1", "alice", "cto_role", "what does a cto do", True, now - 1, "", "q2")
+    assert await store.record_feedback(bob) is False
+    assert await store.record_feedback(other) is False
+    assert await store.feedback_since(now - 10) == [replace(down, changed=True), bob, other]
+
+
+async def test_a_repeated_click_the_same_way_is_one_vote_and_no_change_of_mind(
+    opened: Opened,
+) -> None:
+    store = opened.store
+    now = time.time()
+    up = Feedback("T1", "alice", "cio_role", "what does a cio do", True, now - 3, "", "q1")
+    await store.record_feedback(up)
+    assert await store.record_feedback(replace(up, at=now - 2)) is True
+    assert await store.feedback_since(now - 10) == [replace(up, at=now - 2)]
+    # up, down, then up again: the vote is up, and the person did change their mind on the way
+    await store.record_feedback(replace(up, helpful=False, at=now - 1))
+    await store.record_feedback(replace(up, at=now))
+    assert await store.feedback_since(now - 10) == [replace(up, at=now, changed=True)]
+
+
+async def test_votes_on_an_answer_reached_by_a_button_are_one_per_person_per_intent(
+    opened: Opened,
+) -> None:
+    """No logged question to key on (question_id ""): the answer is the intent."""
+    store = opened.store
+    now = time.time()
+    cto = Feedback("T1", "alice", "cto_role", "", True, now - 3)
+    assert await store.record_feedback(cto) is False
+    assert await store.record_feedback(replace(cto, helpful=False, at=now - 2)) is True
+    cio = replace(cto, intent="cio_role", at=now - 1)
+    assert await store.record_feedback(cio) is False
+    votes = await store.feedback_since(now - 10)
+    assert [(v.intent, v.helpful, v.changed) for v in votes] == [
+        ("cto_role", False, True),
+        ("cio_role", True, False),
+    ]
+
+
+async def test_concurrent_clicks_by_one_person_leave_one_vote(opened: Opened) -> None:
+    now = time.time()
+    clicks = [
+        Feedback("T1", "alice", "cio_role", "q", n % 2 == 0, now - 1 + n / 100, "", "q1")
+        for n in range(10)
+    ]
+    replaced = await asyncio.gather(*(opened.store.record_feedback(c) for c in clicks))
+    assert replaced.count(False) == 1
+    (vote,) = await opened.store.feedback_since(now - 10)
+    assert vote.changed is True
 
 
 async def test_the_last_result_is_kept_per_person_and_team_and_replaced(opened: Opened) -> None:

@@ -21,7 +21,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -32,6 +32,7 @@ SIMILAR_AT = 80.0
 MAX_EXAMPLES = 5  # phrasings shown per cluster
 SHOWN_CLUSTERS = 20  # per list in the text report (--json has them all)
 GAP_OUTCOMES = ("clarify", "fallback")
+LONGEST_DAILY_S = 92 * 86400  # longer than the default retention: days before any log are empty
 _DURATION = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
@@ -125,6 +126,20 @@ def link_feedback(
     return linked
 
 
+def one_vote_each(feedback: Sequence[Feedback]) -> list[Feedback]:
+    """Each person's latest vote per answer, oldest first. The stores keep only that already;
+    a database from before they did still holds every click, which this folds the same way
+    (`changed` when the person voted both ways)."""
+    latest: dict[tuple[str, str, str], Feedback] = {}
+    for vote in sorted(feedback, key=lambda f: f.at):
+        voter = (vote.team, vote.user, vote.voted_on)
+        earlier = latest.pop(voter, None)
+        if earlier is not None and (earlier.changed or earlier.helpful != vote.helpful):
+            vote = replace(vote, changed=True)
+        latest[voter] = vote
+    return list(latest.values())
+
+
 # -- the report ---------------------------------------------------------------------------------
 
 
@@ -132,10 +147,19 @@ def link_feedback(
 class IntentStats:
     intent: str
     answered: int
-    up: int
+    up: int  # people whose vote on an answer is a thumbs up (one vote per person per answer)
     down: int
+    changed: int  # of those votes, how many went the other way before (changed their mind)
     reasons: tuple[str, ...]  # reasons given with a thumbs down
     downvoted: tuple[str, ...]  # the questions (normalised) a thumbs down was about
+
+
+@dataclass(frozen=True)
+class Day:
+    date: str  # YYYY-MM-DD, UTC
+    answer: int
+    clarify: int
+    fallback: int
 
 
 @dataclass(frozen=True)
@@ -149,10 +173,13 @@ class Report:
     clarify_rate: float
     fallback_rate: float
     intents: tuple[IntentStats, ...]  # most answered first
-    feedback: int
+    feedback: int  # votes: one per person per answer
+    voters: int  # distinct people who voted
+    changed_mind: int  # votes whose person had voted the other way first
     feedback_linked: int
     unanswered: tuple[Cluster, ...]  # fallback questions
     clarified: tuple[Cluster, ...]  # "did you mean" questions
+    days: tuple[Day, ...] = ()  # every day of the window, oldest first, with its outcomes
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -165,13 +192,16 @@ def build_report(
     outcomes.update(q.outcome for q in questions)
     volume = len(questions)
     answered = Counter(q.intent for q in questions if q.outcome == "answer" and q.intent)
+    feedback = one_vote_each(feedback)
     votes: dict[str, dict[str, list[str]]] = defaultdict(
-        lambda: {"up": [], "down": [], "reasons": [], "downvoted": []}
+        lambda: {"up": [], "down": [], "changed": [], "reasons": [], "downvoted": []}
     )
     links = link_feedback(questions, feedback)
     for vote, question in zip(feedback, links):
         tally = votes[vote.intent]
         tally["up" if vote.helpful else "down"].append(vote.question)
+        if vote.changed:
+            tally["changed"].append(vote.question)
         if not vote.helpful:
             if vote.reason:
                 tally["reasons"].append(vote.reason)
@@ -185,6 +215,7 @@ def build_report(
                     answered[intent],
                     len(votes[intent]["up"]),
                     len(votes[intent]["down"]),
+                    len(votes[intent]["changed"]),
                     _tally(votes[intent]["reasons"]),
                     tuple(dict.fromkeys(votes[intent]["downvoted"])),
                 )
@@ -204,10 +235,37 @@ def build_report(
         fallback_rate=round(outcomes["fallback"] / volume, 4) if volume else 0.0,
         intents=intents,
         feedback=len(feedback),
+        voters=len({(f.team, f.user) for f in feedback}),
+        changed_mind=sum(1 for f in feedback if f.changed),
         feedback_linked=sum(1 for link in links if link is not None),
         unanswered=tuple(cluster_questions(q for q in questions if q.outcome == "fallback")),
         clarified=tuple(cluster_questions(q for q in questions if q.outcome == "clarify")),
+        days=_days(questions, since, until),
     )
+
+
+def _day(t: float) -> dt.date:
+    return dt.datetime.fromtimestamp(t, dt.UTC).date()
+
+
+def _days(questions: Sequence[LoggedQuestion], since: float, until: float) -> tuple[Day, ...]:
+    """Outcomes per UTC day, with a row for each day of the window even when nobody asked
+    (from the first to the last day asked, for a window longer than the log is kept)."""
+    per_day: dict[dt.date, Counter[str]] = defaultdict(Counter)
+    for q in questions:
+        per_day[_day(q.at)][q.outcome] += 1
+    if until - since > LONGEST_DAILY_S:
+        if not per_day:
+            return ()
+        first, last = min(per_day), max(per_day)
+    else:
+        first, last = min([_day(since), *per_day]), max([_day(until), *per_day])
+    days = []
+    for n in range((last - first).days + 1):
+        day = first + dt.timedelta(days=n)
+        counts = per_day.get(day, Counter())
+        days.append(Day(day.isoformat(), counts["answer"], counts["clarify"], counts["fallback"]))
+    return tuple(days)
 
 
 def _tally(texts: Iterable[str]) -> tuple[str, ...]:
@@ -259,14 +317,18 @@ def format_report(report: Report) -> str:
     lines += [
         "",
         (
-            f"Answers and feedback by intent ({report.feedback} votes, "
-            f"{report.feedback_linked} linked to a logged question)"
+            f"Answers and feedback by intent ({report.feedback} votes from {report.voters} "
+            f"{'person' if report.voters == 1 else 'people'}, {report.changed_mind} changed "
+            f"their mind, {report.feedback_linked} linked to a logged question)"
         ),
     ]
     if not report.intents:
         lines.append("  (none)")
     for s in report.intents:
-        lines.append(f"  {s.intent:<28} answered {s.answered:5d}   up {s.up:3d}   down {s.down:3d}")
+        changed = f"   ({s.changed} changed their mind)" if s.changed else ""
+        lines.append(
+            f"  {s.intent:<28} answered {s.answered:5d}   up {s.up:3d}   down {s.down:3d}{changed}"
+        )
         for reason in s.reasons[:MAX_EXAMPLES]:
             lines.append(f"      reason: {reason}")
         for question in s.downvoted[:MAX_EXAMPLES]:

@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -22,11 +22,11 @@ from bot.content.domain import DOMAIN_FILE
 from bot.content.problems import Problem
 from bot.curation.report import GAP_OUTCOMES, cluster_questions
 from bot.nlu.decision import Candidate
-from bot.nlu.lint import load_validated
+from bot.nlu.lint import lint, load_validated
 from bot.nlu.matcher import Matcher
 from bot.nlu.normalize import normalize, stem, stems, words
 from bot.store.base import LoggedQuestion
-from bot.values.content import Content
+from bot.values.content import Content, Example, Origin
 
 # Normalisation turns these into tokens no curator would write; shown the way people type them
 # (each still normalises to the same token, which suggest() checks).
@@ -43,6 +43,19 @@ class Suggestion:
     phrasing: str
     questions: int  # logged questions in the cluster it stands for
     score: float  # the matcher's score of the intent for this phrasing
+    # the rest of what it was judged by: the matcher's outcome for it now, the score from which
+    # a gap is proposed (the clarify threshold), and its confidence once it is an example
+    outcome: str = "clarify"
+    proposed_from: float = 0.0
+    as_example: float = 1.0
+
+    def figures(self) -> str:
+        """Every figure as the decision compared it: two decimals, each side alike."""
+        return (
+            f"now {self.outcome} at {_figure(self.score)} "
+            f"(proposed from {_figure(self.proposed_from)}); "
+            f"as an example answered at {_figure(self.as_example)}; no new lint warning"
+        )
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,14 @@ def suggest(
     matcher already leans to an existing intent with (score >= the clarify threshold) and that
     names a domain term: the gap is a phrasing, not a topic. Without a domain term the question
     is off-topic however close it reads ("how do i request a new monitor" is not `help`), so
-    small-talk intents are never proposed new examples from the log."""
+    small-talk intents are never proposed new examples from the log.
+
+    Then each is tried as an example, with the proposals before it: it must be answered as its
+    intent (a question the matcher refuses by rule, such as "who is our cto", stays refused
+    however many examples it has, so proposing it would only hide the rule), and `validate
+    --lint` must warn about nothing it did not already warn about (no new confusion between
+    intents). That costs a lint run, about half a second on the shipped content, per
+    phrasing that gets that far."""
     domain = {stem(w) for term in content.domain_terms for w in words(term)}
     taken: dict[str, str] = {}  # normalised text and stem sequence -> where it already is
     for intent in content.intents:
@@ -79,6 +99,8 @@ def suggest(
     files = {i.id: i.origin.file for i in content.intents}
     suggestions: list[Suggestion] = []
     skipped: list[Skipped] = []
+    warned: set[tuple[str, int, str]] | None = None  # lint's warnings now, once one is needed
+    grown = content  # with the proposals so far
     for cluster in cluster_questions(q for q in questions if q.outcome in GAP_OUTCOMES):
         phrasing = readable(cluster.representative)
         ranked = matcher.rank(phrasing, limit=1)
@@ -86,14 +108,59 @@ def suggest(
         if reason or not ranked:
             skipped.append(Skipped(phrasing, cluster.count, reason or "no word of it is known"))
             continue
+        top = ranked[0]
+        trial = _with_example(grown, top.intent, phrasing)
+        as_example = Matcher.for_content(trial, matcher.thresholds).match(phrasing)
+        if (as_example.outcome, as_example.intent) != ("answer", top.intent):
+            reason = f"the matcher refuses it even as an example of {top.intent}: "
+            skipped.append(Skipped(phrasing, cluster.count, reason + as_example.reason))
+            continue
+        if warned is None:
+            warned = {_warning(p) for p in lint(content)}
+        new = [p for p in lint(trial) if _warning(p) not in warned]
+        if new:
+            more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+            reason = f"would make validate --lint warn: {new[0]}{more}"
+            skipped.append(Skipped(phrasing, cluster.count, reason))
+            continue
+        grown = trial
         for key in _keys(phrasing):
             taken[key] = "this run"
         suggestions.append(
             Suggestion(
-                ranked[0].intent, files[ranked[0].intent], phrasing, cluster.count, ranked[0].score
+                top.intent,
+                files[top.intent],
+                phrasing,
+                cluster.count,
+                top.score,
+                matcher.match(phrasing).outcome,
+                matcher.thresholds.clarify_at,
+                as_example.confidence,
             )
         )
     return suggestions, skipped
+
+
+def _figure(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _warning(problem: Problem) -> tuple[str, int, str]:
+    """A lint warning without its figures: which example, and what it does ("matches 'x'
+    best", "would fall back"), so a score moving a little is not a new warning."""
+    return problem.file, problem.line, problem.message.split(" (")[0].split(":")[0]
+
+
+def _with_example(content: Content, intent_id: str, phrasing: str) -> Content:
+    """The content with `phrasing` as the intent's last example (on the line after it)."""
+    intents = []
+    for intent in content.intents:
+        if intent.id == intent_id:
+            last = max((e.origin.line for e in intent.examples), default=intent.origin.line)
+            added = Example(phrasing, Origin(intent.origin.file, last + 1))
+            intent = replace(intent, examples=(*intent.examples, added))
+        intents.append(intent)
+    return replace(content, intents=tuple(intents))
 
 
 def _keys(text: str) -> tuple[str, str]:
@@ -112,8 +179,11 @@ def _not_proposed(
     if top is None:
         return "no word of it is known"
     clarify_at = matcher.thresholds.clarify_at
-    if top.score < clarify_at:
-        return f"closest intent {top.intent} scores {top.score:.2f}, below {clarify_at}"
+    # compared as shown, so it never reads "scores 0.30, below 0.30"
+    if float(_figure(top.score)) < float(_figure(clarify_at)):
+        return (
+            f"closest intent {top.intent} scores {_figure(top.score)}, below {_figure(clarify_at)}"
+        )
     if not domain & set(stems(phrasing)):
         return "names no technology-leadership term"
     clash = next((taken[k] for k in _keys(phrasing) if k in taken), None)

@@ -119,12 +119,13 @@ class Engine:
 
     async def feedback(
         self, key: ConversationKey, intent: str, question: str, helpful: bool, reason: str = ""
-    ) -> None:
-        """Record a vote under the user's hash, linked to the logged question it is about."""
+    ) -> bool:
+        """Record a vote under the user's hash, linked to the logged question it is about; True
+        when it replaced the person's earlier vote on that answer (one vote per answer)."""
         hashed = user_hash(key.team, key.user, self.settings.hash_salt)
         normalized = self.matcher.normalized(question) if question.strip() else ""
         linked = question_id(key.team, hashed, normalized) if normalized else ""
-        await self.log.record_feedback(
+        return await self.log.record_feedback(
             Feedback(key.team, hashed, intent, question, helpful, self.clock(), reason, linked)
         )
 

@@ -11,6 +11,7 @@ Block Kit it rides in), both sides compute the same `question_id`: a digest of (
 normalised question). The report links a vote to the latest logged question with that id asked
 at or before the vote. A person asking the same question twice and voting once links to the
 later ask, which is the answer they saw. No lookup at click time, no state, works across replicas.
+The same id is what a person has one vote on: a later click on it replaces the earlier vote.
 """
 
 from __future__ import annotations

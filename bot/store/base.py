@@ -33,6 +33,14 @@ class Feedback:
     reason: str = ""
     # the LoggedQuestion.question_id of the question the vote is about ("" if none was logged)
     question_id: str = ""
+    # set by the store: this person voted the other way on this answer before (a change of mind)
+    changed: bool = False
+
+    @property
+    def voted_on(self) -> str:
+        """What one person has one vote on: the logged question the vote is about (its id
+        already names the person), or the intent when the answer was reached by a button."""
+        return self.question_id or f"intent:{self.intent}"
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,11 @@ class QuestionLog(Protocol):
         """Append to the question log; purges entries past retention at most once an hour."""
         ...
 
-    async def record_feedback(self, feedback: Feedback) -> None: ...
+    async def record_feedback(self, feedback: Feedback) -> bool:
+        """Keep one vote per person (team, user) per answer (`Feedback.voted_on`): a later click
+        replaces the earlier vote, with `changed` set once the person has voted both ways.
+        True when it replaced a vote, so the person can be told their vote was updated."""
+        ...
 
 
 class QuestionLogReader(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.store.base import Feedback, LoggedQuestion
 from bot.store.retention import DEFAULT_RETENTION_S, PurgeSchedule
@@ -61,8 +62,16 @@ class MemoryStore:
         self._deliveries[event_id] = now + ttl_s
         return True
 
-    async def record_feedback(self, feedback: Feedback) -> None:
-        self._feedback.append(feedback)
+    async def record_feedback(self, feedback: Feedback) -> bool:
+        voter = (feedback.team, feedback.user, feedback.voted_on)
+        earlier = next((f for f in self._feedback if (f.team, f.user, f.voted_on) == voter), None)
+        if earlier is None:
+            self._feedback.append(feedback)
+            return False
+        self._feedback.remove(earlier)
+        changed = earlier.changed or earlier.helpful != feedback.helpful
+        self._feedback.append(replace(feedback, changed=changed))
+        return True
 
     async def feedback(self) -> list[Feedback]:
         """Everything recorded, oldest first: for reports and tests."""

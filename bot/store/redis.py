@@ -5,6 +5,8 @@ Layout (every key under one prefix, default "rolebot:"):
     event:<event_id>                   delivery marker, SET NX EX: atomic across replicas
     last:<team>/<user>                 the user's last assessment result JSON (90 days)
     feedback                           a stream of feedback entries, capped
+    vote:<team>/<user>/<voted_on>      the feedback stream id of that person's vote on that
+                                       answer, kept as long as the question log
 Connection failures surface as StoreUnavailable so the engine can keep answering. Every
 command is bounded (1 s to connect, 1 s to answer, one immediate retry on a dropped connection),
 and after a connection failure commands fail at once for FAIL_FAST_S instead of each waiting on
@@ -40,6 +42,36 @@ STREAM_CAP = 100_000
 TIMEOUT_S = 1.0  # Redis answers in well under a millisecond; a second means it is not there
 FAIL_FAST_S = 2.0
 
+# One vote per person per answer, in one step so two replicas taking two clicks of one person
+# cannot both add: find the person's earlier vote, note whether it went the other way (or had
+# already changed), delete it, add the new one with `changed`, and point the vote key at it.
+# KEYS: the feedback stream, the vote key. ARGV: helpful as JSON, the stream cap, the vote key's
+# TTL in ms, then the vote's fields and values (JSON), less `changed`. Returns 1 if it replaced.
+REPLACE_VOTE = """
+local changed = false
+local earlier = redis.call('GET', KEYS[2])
+local replaced = 0
+if earlier then
+  local found = redis.call('XRANGE', KEYS[1], earlier, earlier)
+  if #found > 0 then
+    local fields = found[1][2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'helpful' and fields[i + 1] ~= ARGV[1] then changed = true end
+      if fields[i] == 'changed' and fields[i + 1] == 'true' then changed = true end
+    end
+    redis.call('XDEL', KEYS[1], earlier)
+    replaced = 1
+  end
+end
+local add = {KEYS[1], 'MAXLEN', '~', ARGV[2], '*'}
+for i = 4, #ARGV do add[#add + 1] = ARGV[i] end
+add[#add + 1] = 'changed'
+add[#add + 1] = changed and 'true' or 'false'
+local id = redis.call('XADD', unpack(add))
+redis.call('SET', KEYS[2], id, 'PX', ARGV[3])
+return replaced
+"""
+
 
 class RedisStore:
     def __init__(
@@ -56,6 +88,7 @@ class RedisStore:
         self._retention_s = DEFAULT_RETENTION_S if retention is None else retention
         self._clock = clock
         self._question_purges = PurgeSchedule()
+        self._replace_vote = client.register_script(REPLACE_VOTE)
 
     @classmethod
     async def open(
@@ -111,11 +144,26 @@ class RedisStore:
         )
         return bool(created)
 
-    async def record_feedback(self, feedback: Feedback) -> None:
-        fields: dict[FieldT, EncodableT] = {k: json.dumps(v) for k, v in asdict(feedback).items()}
-        await self._call(
-            self._redis.xadd(self._key("feedback"), fields, maxlen=STREAM_CAP, approximate=True)
+    async def record_feedback(self, feedback: Feedback) -> bool:
+        fields = [
+            part
+            for name, value in asdict(feedback).items()
+            if name != "changed"
+            for part in (name, json.dumps(value))
+        ]
+        voter = self._key("vote", f"{feedback.team}/{feedback.user}/{feedback.voted_on}")
+        replaced = await self._call(
+            self._replace_vote(
+                keys=[self._key("feedback"), voter],
+                args=[
+                    json.dumps(feedback.helpful),
+                    STREAM_CAP,
+                    max(int(self._retention_s * 1000), 1),
+                    *fields,
+                ],
+            )
         )
+        return bool(replaced)
 
     async def feedback_entries(self) -> list[Feedback]:
         rows = await self._call(self._redis.xrange(self._key("feedback")))

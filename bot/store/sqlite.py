@@ -9,7 +9,8 @@ the engine degrades on.
 
 The question log and feedback are purged past retention when the store opens and at most once
 an hour while logging (retention.py). A database from before the question log gains its table
-and feedback's question_id column on open; nothing else about it changes.
+and feedback's question_id column on open, and one from before one-vote-per-answer its changed
+column; nothing else about it changes.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class SqliteStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(SCHEMA)
-            _add_feedback_question_id(self._conn)
+            _upgrade_feedback(self._conn)
             now = self._clock()
             _purge(self._conn, now - self._retention_s)
             self._purges.done(now)
@@ -235,11 +236,19 @@ class SqliteStore:
 
         return await self._run(work)
 
-    async def record_feedback(self, feedback: Feedback) -> None:
-        def work(conn: sqlite3.Connection) -> None:
+    async def record_feedback(self, feedback: Feedback) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            # DELETE first takes the write lock, so replicas on one file replace, never duplicate
+            # (a database from before this kept every click: all of a person's go)
+            earlier = conn.execute(
+                "DELETE FROM feedback WHERE team = ? AND user = ? AND question_id = ?"
+                " AND (question_id != '' OR intent = ?) RETURNING helpful, changed",
+                (feedback.team, feedback.user, feedback.question_id, feedback.intent),
+            ).fetchall()
+            changed = any(bool(c) or bool(h) != feedback.helpful for h, c in earlier)
             conn.execute(
                 "INSERT INTO feedback (team, user, intent, question, helpful, reason, at,"
-                " question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " question_id, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     feedback.team,
                     feedback.user,
@@ -249,10 +258,12 @@ class SqliteStore:
                     feedback.reason,
                     feedback.at,
                     feedback.question_id,
+                    int(changed),
                 ),
             )
+            return bool(earlier)
 
-        await self._run(work)
+        return await self._run(work)
 
     async def feedback(self) -> list[Feedback]:
         """Everything recorded, oldest first: for reports and tests."""
@@ -262,14 +273,14 @@ class SqliteStore:
         def work(conn: sqlite3.Connection) -> list[Any]:
             return conn.execute(
                 "SELECT team, user, intent, question, helpful, at, reason,"
-                " question_id FROM feedback WHERE at >= ? ORDER BY at, id",
+                " question_id, changed FROM feedback WHERE at >= ? ORDER BY at, id",
                 (t,),
             ).fetchall()
 
         rows = await self._run(work)
         return [
-            Feedback(team, user, intent, question, bool(helpful), at, reason, qid)
-            for team, user, intent, question, helpful, at, reason, qid in rows
+            Feedback(team, user, intent, question, bool(helpful), at, reason, qid, bool(changed))
+            for team, user, intent, question, helpful, at, reason, qid, changed in rows
         ]
 
     async def log_question(self, entry: LoggedQuestion) -> None:
@@ -356,8 +367,12 @@ def _purge(conn: sqlite3.Connection, before: float) -> int:
     return int(deleted + conn.execute("DELETE FROM feedback WHERE at < ?", (before,)).rowcount)
 
 
-def _add_feedback_question_id(conn: sqlite3.Connection) -> None:
-    """Databases created before the question log have no feedback.question_id yet."""
+def _upgrade_feedback(conn: sqlite3.Connection) -> None:
+    """Databases created before the question log have no feedback.question_id yet, and those
+    from before one vote per answer no feedback.changed nor the index a vote is found by."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
     if "question_id" not in columns:
         conn.execute("ALTER TABLE feedback ADD COLUMN question_id TEXT NOT NULL DEFAULT ''")
+    if "changed" not in columns:
+        conn.execute("ALTER TABLE feedback ADD COLUMN changed INTEGER NOT NULL DEFAULT 0")
+    conn.execute("CREATE INDEX IF NOT EXISTS feedback_voter ON feedback (team, user, question_id)")

@@ -32,6 +32,22 @@ async def test_feedback_is_recorded_and_thanked_privately(
     assert "Thanks" in thanks.body["text"]
 
 
+async def test_a_second_click_on_the_same_answer_updates_the_vote_and_says_so(
+    slack: SlackSender, standin: SlackStandIn, bot: RunningBot
+) -> None:
+    await slack.mention("what does a cio do")
+    (answer,) = await standin.wait_for("chat.postMessage")
+    await slack.click(answer, "feedback:up")
+    (first,) = await standin.wait_for("response_url")
+    assert "updated" not in first.body["text"]
+    await slack.click(answer, "feedback:down")
+    (_, second) = await standin.wait_for("response_url", count=2)
+    assert second.body["response_type"] == "ephemeral"
+    assert second.body["text"].startswith("Your vote is updated")
+    (vote,) = await bot.store.feedback_since(0)
+    assert (vote.helpful, vote.changed) == (False, True)
+
+
 async def test_show_quotes_posts_each_sources_quotes_privately(
     slack: SlackSender, standin: SlackStandIn, bot: RunningBot
 ) -> None:

@@ -21,6 +21,7 @@ THANKS_DOWN = (
     "Thanks for telling me; the people who curate my answers will see it. "
     "Try rephrasing, or pick a related question."
 )
+UPDATED = "Your vote is updated (one per person per answer). "
 NOT_RECORDED = (
     "Thanks for the feedback! I couldn't save it just now (a temporary problem on my side), "
     "so it won't reach the curators this time."
@@ -36,7 +37,8 @@ async def on_feedback(
     helpful = action.get("action_id") == ids.FEEDBACK_UP
     thanks = THANKS_UP if helpful else THANKS_DOWN
     try:
-        await deps.engine.feedback(place.key, intent, ids.text(action, "q"), helpful)
+        if await deps.engine.feedback(place.key, intent, ids.text(action, "q"), helpful):
+            thanks = UPDATED + thanks
     except StoreUnavailable as exc:
         # one lost vote is not worth an error message; say so honestly and carry on
         logger.warning("feedback on %s not recorded: %s", intent, exc)
