@@ -40,20 +40,39 @@ answers = st.builds(
 )
 ports = st.one_of(st.integers(-5, 70000).map(str), text)
 
-# per command: the options it knows, each with the values it may take (None: a flag)
-OPTIONS: dict[str, dict[str, st.SearchStrategy[str] | None]] = {
-    "chat": {},
-    "ask": {},
-    "match": {"--json": None},
-    "assess": {"--answer": answers, "--json": None},
-    "validate": {"--lint": None, "--sources-dir": st.sampled_from(["FILE", "DIR", "/nonexistent"])},
-    "eval": {"--json": None, "--strict": None},
-    "content": {"--json": None},
-    "report": {"--since": durations, "--json": None},
-    "suggest": {"--since": durations},
-    "preview": {},
-    "serve": {"--http": None, "--socket": None, "--port": ports, "--host": text},
+paths = st.sampled_from(["FILE", "DIR", "/nonexistent", "DIR/out.html"])
+# an option's values by its name; any other option taking a value gets arbitrary text
+VALUES: dict[str, st.SearchStrategy[str]] = {
+    "--answer": answers,
+    "--since": durations,
+    "--port": ports,
+    "--sources-dir": paths,
+    "--html": paths,
+    "--content": paths,
 }
+
+
+def _options() -> dict[str, dict[str, st.SearchStrategy[str] | None]]:
+    """Per command, the options its parser knows (None: a flag), so a new option is fuzzed
+    as soon as it exists."""
+    import argparse
+
+    from bot.cli import build_parser
+
+    found: dict[str, dict[str, st.SearchStrategy[str] | None]] = {}
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[name] = {
+                    option: None if act.nargs == 0 else VALUES.get(option, text)
+                    for act in sub._actions
+                    for option in act.option_strings
+                    if option not in ("-h", "--help")
+                }
+    return found
+
+
+OPTIONS = _options()
 POSITIONAL = {"ask", "match", "eval", "preview"}
 
 
@@ -98,6 +117,11 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with a question log (so report and suggest get past opening it)."""
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "dir").mkdir()
+    for sub in ("intents", "responses", "assessment"):
+        shutil.copytree(REPO / sub, folder / "content" / sub)
+    for extra in ("domain.yml", "out_of_scope.yml"):
+        if (REPO / extra).exists():
+            shutil.copy(REPO / extra, folder / "content" / extra)
     with _environment(folder):
         assert main(["--content", str(REPO), "chat"]) == 0
     return folder
@@ -120,9 +144,10 @@ def _environment(folder: Path, stdin: str = "quit\n") -> io.StringIO:  # type: i
 
 
 def run_in_process(folder: Path, argv: list[str], stdin: str) -> tuple[int, str]:
+    """In `folder`, over its own copy of the content (`suggest --apply` may write into it)."""
     with _environment(folder, stdin) as err:
         try:
-            code = main(["--content", str(REPO), *argv])
+            code = main(["--content", str(folder / "content"), *argv])
         except SystemExit as exc:  # argparse: --help is 0, a usage error 2
             code = exc.code if isinstance(exc.code, int) else 2
         return code, err.getvalue()
@@ -143,9 +168,8 @@ def test_no_command_answers_arbitrary_input_with_a_traceback(
 ) -> None:
     (workdir / "input.yml").write_bytes(file_bytes)
     argv = data.draw(argvs(command))
-    argv = [
-        {"FILE": str(workdir / "input.yml"), "DIR": str(workdir / "dir")}.get(a, a) for a in argv
-    ]
+    where = {"FILE": workdir / "input.yml", "DIR": workdir / "dir"}
+    argv = [str(where[a]) if a in where else a.replace("DIR/", f"{workdir}/dir/") for a in argv]
     code, err = run_in_process(workdir, argv, stdin)
     assert code in (0, 1, 2), (argv, code, err)
     assert "Traceback" not in err, (argv, err)
@@ -156,6 +180,8 @@ def content_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("content")
     for sub in ("intents", "responses", "assessment"):
         shutil.copytree(REPO / sub, root / sub)
+    if (REPO / "domain.yml").exists():
+        shutil.copy(REPO / "domain.yml", root / "domain.yml")
     return root
 
 
