@@ -38,7 +38,6 @@ from bot.slack.limits import (
 )
 from bot.values.assessment import QuoteRef
 from bot.values.content import Source
-from bot.values.match import SemanticOpinion
 from bot.values.replies import (
     Answer,
     Clarify,
@@ -82,7 +81,7 @@ def _grouped(pairs: list[tuple[str, Source]]) -> list[tuple[Source, list[str]]]:
     return list(grouped.values())
 
 
-def _source_lines(pairs: list[tuple[str, Source]], quotes: bool = False) -> list[str]:
+def source_lines(pairs: list[tuple[str, Source]], quotes: bool = False) -> list[str]:
     """One line per source (title as its link, publisher); its quotes beneath when `quotes`."""
     lines = []
     for number, (source, taken) in enumerate(_grouped(pairs), 1):
@@ -114,7 +113,7 @@ _section = lru_cache(maxsize=2048)(_new_section)
 
 
 @lru_cache(maxsize=1024)
-def _context(text: str) -> Json:
+def context_block(text: str) -> Json:
     return ContextBlock(elements=[MarkdownTextObject(text=fit(text, CONTEXT_TEXT_MAX))]).to_dict()
 
 
@@ -143,8 +142,8 @@ def _sources_blocks(pairs: list[tuple[str, Source]], quotes: bool = False) -> li
     notice), otherwise one click away ("Show quotes", see `quotes`)."""
     if not pairs:
         return []
-    lines = ["*Sources*"] + _source_lines(pairs, quotes)
-    return [_context(chunk) for chunk in split_text("\n".join(lines), CONTEXT_TEXT_MAX)]
+    lines = ["*Sources*"] + source_lines(pairs, quotes)
+    return [context_block(chunk) for chunk in split_text("\n".join(lines), CONTEXT_TEXT_MAX)]
 
 
 class Buttons:
@@ -208,7 +207,7 @@ def flow_controls(buttons: Buttons, can_go_back: bool) -> None:
     buttons.add(row, "Why do you ask?", ids.FLOW_WHY)
 
 
-def _message(
+def compose(
     text: str, head: list[Json], body: list[str], tail: list[Json], echo: bool = False
 ) -> Json:
     """Assemble within 50 blocks: the body gives way (shortened at a section) if it must.
@@ -257,7 +256,7 @@ def render(reply: Reply, options: RenderOptions = RenderOptions()) -> dict[str, 
 
 def _shared_by(options: RenderOptions) -> list[Json]:
     if options.shared_by and re.fullmatch(r"[UW][A-Z0-9]+", options.shared_by):
-        return [_context(f"Shared by <@{options.shared_by}>")]
+        return [context_block(f"Shared by <@{options.shared_by}>")]
     return []
 
 
@@ -288,7 +287,7 @@ def _answer(reply: Answer, options: RenderOptions) -> dict[str, Any]:
         if options.share:
             buttons.add(row, "Share in channel", ids.SHARE, packed, style="primary")
     tail = tail + buttons.blocks() + _shared_by(options)
-    return _message(f"{response.title}: {response.short}", head, body, tail)
+    return compose(f"{response.title}: {response.short}", head, body, tail)
 
 
 def _clarify(reply: Clarify) -> dict[str, Any]:
@@ -301,7 +300,7 @@ def _clarify(reply: Clarify) -> dict[str, Any]:
     for topic in reply.suggestions:
         buttons.add(row, topic.title, f"{ids.SHOW_INTENT}:{topic.intent}", topic.intent)
     buttons.add(row, "None of these", ids.NONE_OF_THESE)
-    return _message("Did you mean\u2026?", [], [text], buttons.blocks(), echo=True)
+    return compose("Did you mean\u2026?", [], [text], buttons.blocks(), echo=True)
 
 
 def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
@@ -320,7 +319,7 @@ def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
         buttons.add(
             row, "Ask the experts", ids.ESCALATE, ids.pack({"q": reply.question}, shrink="q")
         )
-    return _message(
+    return compose(
         "Here is what I can help with.", [], ["\n".join(lines)], buttons.blocks(), echo=True
     )
 
@@ -328,7 +327,7 @@ def _fallback(reply: Fallback, options: RenderOptions) -> dict[str, Any]:
 def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
     question = reply.question
     head: list[Json] = [
-        _context(f"Role-fit assessment \u00b7 Question {reply.number} of {reply.total}")
+        context_block(f"Role-fit assessment \u00b7 Question {reply.number} of {reply.total}")
     ]
     body: list[str] = []
     if reply.notice:
@@ -344,7 +343,7 @@ def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
             option = asked.option(value)
             so_far.append(f"{asked.text} \u2192 *{option.label if option else escape(value)}*")
         tail += [
-            _context(chunk)
+            context_block(chunk)
             for chunk in split_text("Answered so far:\n" + "\n".join(so_far), CONTEXT_TEXT_MAX)
         ]
     buttons = Buttons()
@@ -358,7 +357,7 @@ def _flow_question(reply: FlowQuestion) -> dict[str, Any]:
         )
     flow_controls(buttons, can_go_back=bool(reply.answered))
     tail += buttons.blocks()
-    return _message(
+    return compose(
         f"Question {reply.number} of {reply.total}: {question.text}",
         head,
         body,
@@ -394,7 +393,7 @@ def _flow_result(reply: FlowResult, options: RenderOptions) -> dict[str, Any]:
             value["c"] = options.share_channel
         buttons.add(row, "Share in channel", ids.SHARE, ids.pack(value), style="primary")
     tail = tail + buttons.blocks() + _shared_by(options)
-    return _message(f"Recommendation: {rec.title}. {rec.summary}", head, body, tail)
+    return compose(f"Recommendation: {rec.title}. {rec.summary}", head, body, tail)
 
 
 def _notice(reply: Notice) -> dict[str, Any]:
@@ -406,63 +405,10 @@ def _notice(reply: Notice) -> dict[str, Any]:
         topic_buttons(buttons, reply.followups)
     if reply.flow_active and reply.then is None:  # else the question beneath has them
         flow_controls(buttons, can_go_back=True)
-    return _message(reply.text, [], body, tail + buttons.blocks())
+    return compose(reply.text, [], body, tail + buttons.blocks())
 
 
 def _quote_pairs(
     quotes: tuple[QuoteRef, ...], sources: tuple[Source, ...]
 ) -> list[tuple[str, Source]]:
     return [(q.quote, s) for q, s in zip(quotes, sources, strict=False)]
-
-
-# -- short messages the listeners send ----------------------------------------------------------
-
-
-def plain(text: str) -> dict[str, Any]:
-    """A one-section message (thanks, apologies, confirmations)."""
-    return _message(text, [], [text], [])
-
-
-def quotes(title: str, pairs: list[tuple[str, Source]]) -> dict[str, Any]:
-    """ "Show quotes": what each source of an answer or result says, verbatim, grouped by source
-    as in its Sources block (same numbers)."""
-    if not pairs:
-        return plain("This answer quotes no sources.")
-    lines = [f"*Quotes behind \u201c{escape(title)}\u201d*"] + _source_lines(pairs, quotes=True)
-    return _message(f"Quotes behind: {title}", [], split_text("\n".join(lines)), [])
-
-
-def why_this_answer(
-    question: str,
-    evidence: str | None,
-    confidence: float,
-    runner_up: str | None,
-    runner_up_score: float,
-    reason: str,
-    semantic: SemanticOpinion | None = None,
-) -> dict[str, Any]:
-    """Both opinions behind a decision: the lexical matcher's evidence and the sentence model's."""
-    lines = [
-        f"*Why this answer?* You asked: \u201c{fit(escape(' '.join(question.split())), 500)}\u201d"
-    ]
-    if evidence:
-        lines.append(f"\u2022 Closest curated example: \u201c{escape(evidence)}\u201d")
-    lines.append(f"\u2022 Match score: {confidence:.2f} (1.00 means the same words)")
-    if runner_up:
-        lines.append(f"\u2022 Runner-up topic: `{escape(runner_up)}` at {runner_up_score:.2f}")
-    if semantic is not None and semantic.intent:
-        view = "agrees" if semantic.agrees else "differs"
-        lines.append(
-            f"\u2022 Sentence model: nearest topic `{escape(semantic.intent)}` at"
-            f" {semantic.score:.2f} ({view}), via \u201c{escape(semantic.example or '')}\u201d"
-        )
-    if reason:
-        lines.append(f"\u2022 {escape(reason)}")
-    return _message("Why this answer?", [], ["\n".join(lines)], [], echo=True)
-
-
-def answered(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
-    """The clicked flow question without its buttons, plus what was chosen, for chat.update."""
-    kept = [b for b in message_blocks if b.get("type") != "actions"]
-    kept.append(_context(note))
-    return kept[:MESSAGE_BLOCKS_MAX]

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack import blocks
+from bot.slack import messages
 from bot.slack.places import Place
 
 logger = logging.getLogger("bot.slack")
@@ -161,7 +161,7 @@ class Outbox:
         return None if opened is None else str(opened["channel"]["id"])
 
     async def apologise(self, place: Place) -> None:
-        await self.whisper(place, blocks.plain(APOLOGY))
+        await self.whisper(place, messages.plain(APOLOGY))
 
 
 def for_request(

@@ -192,7 +192,7 @@ def test_sources_block_has_one_line_per_source_however_often_it_is_cited() -> No
 
 
 def test_show_quotes_groups_every_quote_under_its_source_verbatim() -> None:
-    from bot.slack.blocks import quotes
+    from bot.slack.messages import quotes
 
     reply = answer("Body.", citations=4)
     pairs = [(c.quote, s) for c, s in zip(reply.response.citations, reply.sources)]

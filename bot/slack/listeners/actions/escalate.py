@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import blocks, ids
+from bot.slack import ids, messages
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
 from bot.slack.listeners.actions import on_click
@@ -43,10 +43,10 @@ async def on_escalate(
         f"*A question for the experts* from <@{place.user}>, asked in {origin}:\n"
         f">{escape(question)}"
     )
-    posted = await outbox.post(experts, blocks.plain(text), apologise=False)
+    posted = await outbox.post(experts, messages.plain(text), apologise=False)
     await outbox.whisper(
         place,
-        blocks.plain(
+        messages.plain(
             f"I've passed your question to the experts in <#{experts}>; "
             "someone will get back to you."
             if posted

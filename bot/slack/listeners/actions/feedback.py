@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack import blocks, ids
+from bot.slack import ids, messages
 from bot.slack.deps import Deps
 from bot.slack.listeners.actions import on_click
 from bot.slack.outbox import Outbox
@@ -43,7 +43,7 @@ async def on_feedback(
         # one lost vote is not worth an error message; say so honestly and carry on
         logger.warning("feedback on %s not recorded: %s", intent, exc)
         thanks = NOT_RECORDED
-    await outbox.whisper(place, blocks.plain(thanks))
+    await outbox.whisper(place, messages.plain(thanks))
 
 
 async def on_why(
@@ -51,7 +51,7 @@ async def on_why(
 ) -> None:
     question = ids.text(action, "q")
     match = await deps.engine.match_async(question)
-    message = blocks.why_this_answer(
+    message = messages.why_this_answer(
         question,
         match.evidence,
         match.confidence,

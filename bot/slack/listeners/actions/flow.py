@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack import blocks, ids, places
+from bot.slack import ids, messages, places
 from bot.slack.converse import converse
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
@@ -51,7 +51,7 @@ async def in_dm(outbox: Outbox, place: Place) -> Place | None:
         return None
     if place.surface in ("ephemeral", "channel"):
         await outbox.whisper(
-            place, blocks.plain("I've sent you the first question in a direct message.")
+            place, messages.plain("I've sent you the first question in a direct message.")
         )
     return places.dm(place.team, place.user, channel)
 
@@ -81,7 +81,7 @@ async def on_step(
             place.message_ts,
             {
                 "text": message.get("text") or "Role-fit assessment",
-                "blocks": blocks.answered(message["blocks"], note),
+                "blocks": messages.answered(message["blocks"], note),
             },
         )
     replace = place.surface == "ephemeral" and kind != "flow_why"

@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack import assessment, blocks, ids
+from bot.slack import assessment, ids, messages
 from bot.slack.deps import Deps
 from bot.slack.listeners.actions import on_click
 from bot.slack.outbox import Outbox
@@ -37,9 +37,9 @@ async def on_quotes(
             cited = answer.response.citations
             pairs = [(c.quote, s) for c, s in zip(cited, answer.sources, strict=False)]
     if not title:
-        await outbox.whisper(place, blocks.plain("Sorry, I can't find that answer any more."))
+        await outbox.whisper(place, messages.plain("Sorry, I can't find that answer any more."))
         return
-    await outbox.whisper(place, blocks.quotes(title, pairs))
+    await outbox.whisper(place, messages.quotes(title, pairs))
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack import assessment, blocks, ids
+from bot.slack import assessment, ids, messages
 from bot.slack.blocks import render
 from bot.slack.deps import Deps
 from bot.slack.listeners.actions import on_click
@@ -35,7 +35,7 @@ async def on_share(
         target = place.channel or ""
         reply = deps.engine.answer_for(str(value.get("i") or ""), str(value.get("q") or ""))
     if reply is None or not _CHANNEL.match(target):
-        await outbox.whisper(place, blocks.plain("Sorry, I can't share that any more."))
+        await outbox.whisper(place, messages.plain("Sorry, I can't share that any more."))
         return
     posted = await outbox.post(
         target, render(reply, deps.options(shared_by=place.user)), apologise=False
@@ -43,7 +43,7 @@ async def on_share(
     if posted is None:
         await outbox.whisper(
             place,
-            blocks.plain(
+            messages.plain(
                 f"I couldn't post in <#{target}>. If it is a private channel, add me with "
                 "`/invite @rolebot` and try again."
             ),
@@ -51,7 +51,7 @@ async def on_share(
     elif place.surface == "ephemeral" and outbox.response_url:
         await outbox.delete_original()
     else:
-        await outbox.whisper(place, blocks.plain(f"Shared in <#{target}>."))
+        await outbox.whisper(place, messages.plain(f"Shared in <#{target}>."))
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Reloaded
-from bot.slack import blocks, places
+from bot.slack import messages, places
 from bot.slack.converse import converse
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
@@ -46,9 +46,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         outbox = Outbox(client, command.get("response_url"), deps.metrics)
         if text.strip().lower() == RELOAD:
             if place.user not in deps.settings.admins:
-                await outbox.ephemeral(blocks.plain(ADMINS_ONLY))
+                await outbox.ephemeral(messages.plain(ADMINS_ONLY))
                 return
-            await outbox.ephemeral(blocks.plain(reload_report(await deps.reload())))
+            await outbox.ephemeral(messages.plain(reload_report(await deps.reload())))
             return
         await converse(deps, outbox, place, text)
 

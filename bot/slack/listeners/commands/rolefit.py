@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import assessment, blocks, places, screens
+from bot.slack import assessment, messages, places, screens
 from bot.slack.converse import converse
 from bot.slack.deps import Deps
 from bot.slack.escape import escape
@@ -52,13 +52,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
             outbox = Outbox(client, command.get("response_url"), deps.metrics)
             channel = await outbox.open_dm(command["user_id"])
             if channel is None:
-                await outbox.ephemeral(blocks.plain("I couldn't open a direct message with you."))
+                await outbox.ephemeral(messages.plain("I couldn't open a direct message with you."))
                 return
             place = places.dm(command.get("team_id", ""), command["user_id"], channel)
             await converse(deps, outbox, place, action=Action("flow_start"))
             if not command.get("channel_id", "").startswith("D"):
                 await outbox.ephemeral(
-                    blocks.plain("I've sent you the first question in a direct message.")
+                    messages.plain("I've sent you the first question in a direct message.")
                 )
             return
         prefix = (

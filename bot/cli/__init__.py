@@ -10,67 +10,16 @@ import argparse
 import asyncio
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.content.problems import ContentError, Problem, under_root
+from bot.cli.common import UsageError, content_root, matcher_for, open_engines, print_problems
+from bot.cli.curate import cmd_report, cmd_suggest
+from bot.content.problems import ContentError, under_root
 from bot.nlu.semantic import ModelUnavailable
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.base import StoreUnavailable
-
-if TYPE_CHECKING:
-    from bot.runtime import EngineHolder
-
-
-MAX_SINCE_S = 36500 * 86400  # a hundred years: longer than any question log
-
-
-class UsageError(Exception):
-    """A one-line message for the user; exit code 2."""
-
-
-def _content_root(args: argparse.Namespace, settings: Settings) -> Path:
-    from bot.app import content_root
-
-    root = content_root(settings.core, args.content)
-    if not (root / "intents").is_dir():
-        if args.content:
-            raise UsageError(f"--content {root}: no intents/ folder there")
-        if settings.core.content:
-            raise UsageError(f"ROLEBOT_CONTENT={root}: no intents/ folder there")
-        raise UsageError(
-            "no content here: run rolebot in the folder holding intents/, or set "
-            "ROLEBOT_CONTENT or --content DIR"
-        )
-    return root
-
-
-def _print_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-
-
-async def _engine(
-    args: argparse.Namespace, settings: Settings, memory: bool = False
-) -> EngineHolder:
-    """The engines over the configured store (a throwaway one with `memory`), built by the
-    composition root; the caller closes `engines.store`."""
-    from bot.app import open_engine
-
-    return await open_engine(settings, _content_root(args, settings), memory)
-
-
-def _matcher(args: argparse.Namespace, settings: Settings, content: Any) -> Any:
-    """The matcher the bot serves with (`--lexical`: the lexical matcher alone, no model)."""
-    from bot.nlu.matcher import Matcher
-    from bot.runtime import build_matcher
-
-    if getattr(args, "lexical", False):
-        return Matcher.for_content(content)
-    return build_matcher(content, _content_root(args, settings), settings.nlu)
-
 
 # -- subcommands ------------------------------------------------------------------------------
 
@@ -80,7 +29,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.nlu.lint import lint, load_validated
     from bot.rolefit.load import load_rolefit
 
-    root = _content_root(args, settings)
+    root = content_root(args, settings)
     content, problems = load_validated(root)
     # the sources were read with the content: the assessment cites the same ids
     rolefit, rf_problems = load_rolefit(
@@ -95,7 +44,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     errors = [p for p in problems if p.level == "error"]
     if args.lint and not errors:
         problems += lint(content)
-    _print_problems(problems)
+    print_problems(problems)
     warnings = len(problems) - len(errors)
     quotes = sum(len(r.citations) for r in content.responses)
     summary = (
@@ -116,7 +65,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.values.turn import Turn
 
     async def answer() -> Any:
-        engine = (await _engine(args, settings, memory=True)).current
+        engine = (await open_engines(args, settings, memory=True)).current
         question = " ".join(args.text)
         return await engine.handle(Turn(ConversationKey("local", "ask", "you"), question))
 
@@ -130,10 +79,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from bot.nlu.lint import load_validated
 
-    content, problems = load_validated(_content_root(args, settings))
+    content, problems = load_validated(content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
-    matcher = _matcher(args, settings, content)
+    matcher = matcher_for(args, settings, content)
     text = " ".join(args.text) if args.text else None  # unquoted words are one question
     lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in lines:
@@ -165,7 +114,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal import chat
 
     async def converse() -> int:
-        engines = await _engine(args, settings, memory=args.no_log)
+        engines = await open_engines(args, settings, memory=args.no_log)
         if not args.no_log:  # say so before anything is typed
             where = (
                 "the Redis store (ROLEBOT_REDIS_URL)"
@@ -197,7 +146,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
         from bot.values.turn import Action, Turn
 
         async def guided() -> int:
-            engine = (await _engine(args, settings, memory=True)).current
+            engine = (await open_engines(args, settings, memory=True)).current
             first = await engine.handle(
                 Turn(ConversationKey("local", "terminal", "you"), action=Action("flow_start"))
             )
@@ -208,7 +157,7 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     from bot.rolefit.assess_cli import run_assess
     from bot.rolefit.load import load_rolefit
 
-    root = _content_root(args, settings)
+    root = content_root(args, settings)
     sources = root / "responses" / "sources.yml"
     rolefit, problems = load_rolefit(root / "assessment" / "rolefit.yml", sources)
     if rolefit is None:
@@ -220,7 +169,7 @@ def _answer_keys(args: argparse.Namespace, settings: Settings) -> str:
     """Every KEY=VALUE `assess --answer` takes, from the assessment it would run."""
     from bot.rolefit.load import load_rolefit
 
-    root = _content_root(args, settings)
+    root = content_root(args, settings)
     rolefit, problems = load_rolefit(
         root / "assessment" / "rolefit.yml", root / "responses" / "sources.yml"
     )
@@ -242,14 +191,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         items = load_items(Path(args.file))
     except EvalFileError as exc:
         raise UsageError(str(exc)) from exc
-    content, problems = load_validated(_content_root(args, settings))
+    content, problems = load_validated(content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     try:
         check_labels(Path(args.file), items, {i.id for i in content.intents})
     except EvalFileError as exc:
         raise UsageError(str(exc)) from exc
-    report = evaluate(_matcher(args, settings, content), items, strict=args.strict)
+    report = evaluate(matcher_for(args, settings, content), items, strict=args.strict)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_report(report))
     return 0
 
@@ -257,7 +206,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
     from bot.nlu.lint import load_validated
 
-    content, problems = load_validated(_content_root(args, settings))
+    content, problems = load_validated(content_root(args, settings))
     if any(p.level == "error" for p in problems):
         raise ContentError(problems)
     model = {
@@ -292,103 +241,6 @@ def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for intent in content.intents:
             print(f"{intent.id:<26} {len(intent.examples):>3} examples  {intent.description}")
-    return 0
-
-
-def _since(args: argparse.Namespace) -> float:
-    from bot.curation.report import parse_duration
-
-    try:
-        seconds = parse_duration(args.since)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    if seconds > MAX_SINCE_S:  # further back than dates go (800000d is before year 1)
-        raise UsageError(f"--since {args.since!r}: at most {MAX_SINCE_S // 86400}d")
-    return seconds
-
-
-async def _read_log(
-    settings: Settings, since_s: float, votes: bool = True
-) -> tuple[list[Any], list[Any], float]:
-    """Questions (and feedback) of the last `since_s` seconds, after purging past retention,
-    from the store the bot writes to (a missing SQLite file is an error, not a new database)."""
-    from bot.app import open_store
-
-    store = await open_store(settings.core, must_exist=True)
-    now = time.time()
-    try:
-        await store.purge_before(now - settings.core.retention_s)
-        questions = await store.questions_since(now - since_s)
-        feedback = await store.feedback_since(now - since_s) if votes else []
-    finally:
-        await store.close()
-    return questions, feedback, now
-
-
-def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.curation.report import build_report, format_report, report_json
-
-    since_s = _since(args)
-    questions, feedback, now = asyncio.run(_read_log(settings, since_s))
-    report = build_report(questions, feedback, now - since_s, now)
-    if args.html:
-        return _write_page(report, Path(args.html))
-    print(report_json(report) if args.json else format_report(report))
-    return 0
-
-
-def _write_page(report: Any, path: Path) -> int:
-    from bot.curation.page import MissingPlotting, render
-
-    try:
-        page = render(report)
-    except MissingPlotting as exc:
-        raise UsageError(str(exc)) from exc
-    try:
-        path.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--html {path}: cannot write: {exc.strerror}") from exc
-    print(f"wrote {path}: {report.volume} questions, {len(page) // 1024} KiB, opens offline")
-    return 0
-
-
-def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.curation.suggest import CannotEdit, apply_edits, diff, plan_edits, suggest
-    from bot.nlu.lint import load_validated
-    from bot.nlu.matcher import Matcher
-
-    since_s = _since(args)
-    root = _content_root(args, settings)
-    content, problems = load_validated(root)
-    if any(p.level == "error" for p in problems):
-        raise ContentError(problems)
-    questions, _, _ = asyncio.run(_read_log(settings, since_s, votes=False))
-    suggestions, skipped = suggest(questions, content, Matcher.for_content(content))
-    for skip in skipped:
-        print(
-            f"skipped ({skip.questions} asked): {skip.phrasing!r}: {skip.reason}", file=sys.stderr
-        )
-    if not suggestions:
-        print(f"no suggestions from {len(questions)} questions")
-        return 0
-    for s in suggestions:
-        print(f"# {s.intent}: {s.phrasing!r} ({s.questions} asked): {s.figures()}")
-    try:
-        edits = plan_edits(root, suggestions)
-    except CannotEdit as exc:
-        raise UsageError(str(exc)) from exc
-    print(diff(edits), end="")
-    if not args.apply:
-        return 0
-    errors = apply_edits(root, edits)
-    if errors:
-        _print_problems(errors)
-        print(
-            "rolebot: not applied: the content would be invalid (problems above)", file=sys.stderr
-        )
-        return 1
-    for s in suggestions:
-        print(f"applied: {s.file}: {s.intent} + {s.phrasing!r}")
     return 0
 
 
@@ -519,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rolebot: {settings.core.store_variable}: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
-        _print_problems([p for p in exc.problems if p.level == "error"])
+        print_problems([p for p in exc.problems if p.level == "error"])
         print(
             "rolebot: content is invalid; fix the problems above (rolebot validate)",
             file=sys.stderr,
