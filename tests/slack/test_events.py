@@ -144,7 +144,12 @@ async def test_an_answer_sent_twice_is_the_same_as_one_built_from_nothing(
     await slack.mention("what does a cio do")
     await slack.mention("what does a cio do", user=BOB)
     first, second = await standin.wait_for("chat.postMessage", count=2)
-    for cached in (blocks._section, blocks.context_block, blocks._header, blocks._button_without_value):
+    for cached in (
+        blocks._section,
+        blocks.context_block,
+        blocks._header,
+        blocks._button_without_value,
+    ):
         cached.cache_clear()
     fresh = blocks.render(bot.engine.answer_for("cio_role"))
     unvalued = [b for b in fresh["blocks"] if b["type"] != "actions"]
