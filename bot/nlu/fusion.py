@@ -250,7 +250,7 @@ class Understanding:
         lexical = self._refuse_other_roles(self.lexical.match(text, exclude))
         if not self._needs_model(lexical):
             return lexical
-        vector = self._vector_or_none(text, exclude)
+        vector = self._vector_or_none(text)
         return lexical if vector is None else self.decide(lexical, vector, exclude)
 
     async def match_async(self, text: str) -> Match:
@@ -259,7 +259,7 @@ class Understanding:
         if not self._needs_model(lexical):
             return lexical
         loop = asyncio.get_running_loop()
-        vector = await loop.run_in_executor(self._executor, self._vector_or_none, text, ())
+        vector = await loop.run_in_executor(self._executor, self._vector_or_none, text)
         return lexical if vector is None else self.decide(lexical, vector)
 
     # -- deciding ---------------------------------------------------------------------------
@@ -274,7 +274,7 @@ class Understanding:
         found = self._other_role.search(asked)
         if found is None:
             return lexical
-        both_ours = "cio" in asked.split() and "cto" in asked.split()
+        both_ours = {"cio", "cto"} <= set(asked.split())
         if not lexical.in_domain or (_COMPARES.search(asked) and not both_ours):
             return replace(
                 lexical,
@@ -297,7 +297,7 @@ class Understanding:
         assert self.index is not None
         return self.index.encode(text)
 
-    def _vector_or_none(self, text: str, exclude: Collection[Origin]) -> Vectors | None:
+    def _vector_or_none(self, text: str) -> Vectors | None:
         try:
             return self._vector(text)
         except Exception as exc:  # onnxruntime's errors are untyped; any of them means "no model"
@@ -307,9 +307,11 @@ class Understanding:
             return None
 
     def decide(self, lexical: Match, vector: Vectors, exclude: Collection[Origin] = ()) -> Match:
-        assert self.index is not None
+        index = self.index  # read once: a failure on the model's thread may drop it meanwhile
+        if index is None:
+            return lexical
         t = self.thresholds
-        opinion, scores = self.index.opinion(vector, exclude, lexical.best)
+        opinion, scores = index.opinion(vector, exclude, lexical.best)
         first, best = opinion.intent, opinion.score
         gap = best - opinion.runner_up_score
 
@@ -360,12 +362,6 @@ class Understanding:
             if first and best >= t.suggest_at:
                 offer.append(first)
             return fused("clarify", lexical.reason, offer=offer)
-        if not lexical.in_domain and self._other_role is not None:
-            named = self._other_role.search(normalize(lexical.text))
-            if named:
-                return fused(
-                    "fallback", f"it names another role ({named.group(1)}) and none of ours"
-                )
         if first and best >= t.model_answer_at and gap >= t.model_answer_margin:
             return fused(
                 "answer", f"{lexical.reason}; the model is sure of {first} ({best:.2f})", first
