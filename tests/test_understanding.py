@@ -104,6 +104,48 @@ def test_agreement_is_shown_as_evidence(understanding: Understanding) -> None:
     assert match.outcome != "fallback"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["what would a part-time fractional CTO cost us", "is the CIO job going to disappear"],
+)
+def test_a_near_topic_question_is_recognised_as_none_of_ours(
+    understanding: Understanding, question: str
+) -> None:
+    """The classifier's "not ours" class, learned from out_of_scope.yml, says so."""
+    match = understanding.match(question)
+    assert match.outcome == "fallback", match
+    assert match.semantic is not None and match.semantic.out_of_scope_probability > 0.3
+
+
+def test_the_classifier_gives_one_probability_per_topic_and_one_for_none(
+    understanding: Understanding,
+) -> None:
+    index = understanding.index
+    assert index is not None
+    p = index.classifier.probabilities(index.encode("how do the cio and cto differ"))
+    assert p.shape == (len(understanding.lexical.examples()) and index.classifier.classes,)
+    assert abs(float(p.sum()) - 1.0) < 1e-4
+    assert int(p.argmax()) != index.classifier.out_of_scope
+
+
+def test_a_left_out_example_is_scored_as_if_never_written(understanding: Understanding) -> None:
+    """`eval --strict` leaves out an example identical to the question: the classifier is
+    retrained without it, so the figure cannot come from having seen the question."""
+    index = understanding.index
+    assert index is not None
+    text, origin = next(
+        (t, o)
+        for t, o in understanding.lexical.examples()
+        if t == "cio vs cto budget conversations"
+    )
+    vector = index.encode(text)
+    seen = index.classifier.probabilities(vector)
+    position = index._position[origin]
+    unseen = index.classifier.probabilities(vector, [position])
+    topic = int(seen.argmax())
+    assert unseen[topic] < seen[topic]
+
+
 def test_a_confident_lexical_answer_does_not_ask_the_model(understanding: Understanding) -> None:
     match = understanding.match("what does a CIO do?")
     assert (match.outcome, match.intent, match.semantic) == ("answer", "cio_role", None)

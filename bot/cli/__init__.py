@@ -100,6 +100,9 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
                 "intent": m.semantic.intent,
                 "score": m.semantic.score,
                 "agrees": m.semantic.agrees,
+                "nearest": m.semantic.nearest,
+                "nearest_score": m.semantic.nearest_score,
+                "out_of_scope_probability": m.semantic.out_of_scope_probability,
             },
         }
         if args.json:

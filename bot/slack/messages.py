@@ -47,8 +47,9 @@ def why_this_answer(
     if semantic is not None and semantic.intent:
         view = "agrees" if semantic.agrees else "differs"
         lines.append(
-            f"\u2022 Sentence model: nearest topic `{escape(semantic.intent)}` at"
-            f" {semantic.score:.2f} ({view}), via \u201c{escape(semantic.example or '')}\u201d"
+            f"\u2022 Sentence model: likeliest topic `{escape(semantic.intent)}`,"
+            f" probability {semantic.score:.2f} ({view}); its nearest example"
+            f" \u201c{escape(semantic.example or '')}\u201d at {semantic.similarity:.2f}"
         )
     if reason:
         lines.append(f"\u2022 {escape(reason)}")

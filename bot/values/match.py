@@ -37,14 +37,20 @@ class Match:
 
 @dataclass(frozen=True)
 class SemanticOpinion:
-    """What the sentence model thought of a question: its nearest intent and how near."""
+    """What the sentence model thought of a question: its likeliest topic and how sure."""
 
-    intent: str | None  # the intent of the nearest curated example
-    score: float  # cosine similarity to that example, in [-1, 1]
-    example: str | None
+    intent: str | None  # the topic the classifier finds likeliest (nlu/classifier.py)
+    score: float  # its probability, in [0, 1]
+    example: str | None  # that topic's curated example nearest to the question
     runner_up: str | None
-    runner_up_score: float
+    runner_up_score: float  # the second topic's probability
+    similarity: float = -1.0  # cosine similarity to `example`, in [-1, 1]
+    # the intent of the single nearest curated example, and how near (a second, cruder view)
+    nearest: str | None = None
+    nearest_score: float = -1.0
     # the nearest near-topic question we do not answer (out_of_scope.yml), and how near
     out_of_scope: float = -1.0
     out_of_scope_example: str | None = None
+    # the classifier's probability that the question is none of ours
+    out_of_scope_probability: float = 0.0
     agrees: bool = False  # its intent is the lexical matcher's best
