@@ -87,23 +87,27 @@ def test_blind_batches_stay_above_their_floors(
 
 FUSED_FLOORS = {
     # set: (top-1, resolved, rejected, wrong) the fused matcher reached when it was last tuned
-    # (2026-11-28, topic classifier, strict), less about one question. The retired final sets
-    # (sixth batch, first real final half) and the current ones are measured in the README.
-    "labeled_questions.yml": (0.94, 0.98, 0.93, 0.012),
-    "holdout_questions.yml": (0.90, 0.95, 0.91, 0.019),
-    "second_batch_questions.yml": (0.92, 0.97, 0.90, 0.020),
+    # (2026-11-28, topic classifier, strict), less about one question. Left out: the sixth
+    # batch and the first real final half (retired finals, pinned by neither), and the current
+    # final sets (eleventh batch, third real final half), measured once in the README.
+    "labeled_questions.yml": (0.95, 0.98, 0.93, 0.012),
+    "holdout_questions.yml": (0.88, 0.95, 0.91, 0.019),
+    "second_batch_questions.yml": (0.90, 0.97, 0.90, 0.020),
     "third_batch_questions.yml": (0.90, 0.93, 0.93, 0.011),
-    "fourth_batch_questions.yml": (0.88, 0.99, 0.95, 0.008),
-    "fifth_batch_questions.yml": (0.82, 0.91, 0.95, 0.009),
-    "seventh_batch_questions.yml": (0.72, 0.93, 0.93, 0.018),
-    "eighth_batch_questions.yml": (0.87, 0.96, 0.95, 0.012),
-    "ninth_batch_questions.yml": (0.86, 0.94, 0.92, 0.021),
-    "real_tune_questions.yml": (0.55, 0.84, 0.87, 0.060),
-    "real2_tune_questions.yml": (0.51, 0.73, 0.93, 0.059),
+    "fourth_batch_questions.yml": (0.88, 0.98, 0.95, 0.008),
+    "fifth_batch_questions.yml": (0.81, 0.91, 0.95, 0.017),
+    "seventh_batch_questions.yml": (0.72, 0.91, 0.95, 0.018),
+    "eighth_batch_questions.yml": (0.84, 0.94, 0.95, 0.012),
+    "ninth_batch_questions.yml": (0.86, 0.93, 0.94, 0.014),
+    "tenth_batch_questions.yml": (0.88, 0.94, 0.97, 0.021),
+    "real_tune_questions.yml": (0.56, 0.86, 0.90, 0.060),
+    "real2_tune_questions.yml": (0.53, 0.75, 0.93, 0.067),
+    "real2_final_questions.yml": (0.55, 0.72, 0.76, 0.124),
+    "real3_tune_questions.yml": (0.50, 0.82, 0.89, 0.084),
 }
 
 
-@pytest.mark.slow  # encodes every question of eleven sets with the real model
+@pytest.mark.slow  # encodes every question of fourteen sets with the real model
 @pytest.mark.parametrize("name", sorted(FUSED_FLOORS))
 def test_with_the_sentence_model_each_set_stays_above_its_floor(
     understanding: Understanding, matcher: Matcher, name: str

@@ -393,7 +393,7 @@ def test_suggest_never_proposes_a_question_the_matcher_refuses_by_design() -> No
 def test_suggest_never_proposes_an_example_that_would_make_lint_warn() -> None:
     # as an example it would move another topic's example over to a third (found by trying
     # phrasings against the shipped content: which one does this changes with the content)
-    question = "how much of a techie should the cto role be for us"
+    question = "how technology should a cto hire be"
     proposed, skipped = suggested([asked(question, "clarify", "which_role_do_we_need")])
     assert proposed == {}
     assert skipped[question].startswith("would make validate --lint warn: intents/")
