@@ -119,3 +119,20 @@ CREATOR_SMALL = (
     "industry=other",
     "current_leader=none",
 )
+
+
+def test_the_image_carries_every_content_file_the_bot_reads() -> None:
+    """The Docker image bakes the content in: a file left out (out_of_scope.yml once was) would
+    run the bot with less than it was measured with, in silence."""
+    from bot.content.domain import DOMAIN_FILE
+    from bot.content.load import OUT_OF_SCOPE_FILE
+    from bot.nlu.semantic import VECTORS_FILE
+
+    copied: set[str] = set()
+    for line in (REPO / "deploy" / "Dockerfile").read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if words[:1] == ["COPY"] and not any(w.startswith("--from") for w in words):
+            copied.update(w.rstrip("/") for w in words[1:-1])
+    needed = {"intents", "responses", "assessment", DOMAIN_FILE, OUT_OF_SCOPE_FILE, VECTORS_FILE}
+    assert needed <= copied, sorted(needed - copied)
+    assert all((REPO / name).exists() for name in needed)
