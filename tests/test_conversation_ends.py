@@ -50,6 +50,20 @@ async def test_a_question_mid_assessment_is_answered_then_the_question_asked_aga
     assert isinstance(reply, FlowQuestion) and reply.number == 3
 
 
+async def test_asking_to_start_the_assessment_mid_way_resumes_it_and_says_so(
+    engine: Engine,
+) -> None:
+    await say(engine, "start assessment")
+    await say(engine, "1")
+    reply = await say(engine, "start assessment")
+    assert isinstance(reply, FlowQuestion) and reply.number == 2
+    assert reply.notice and "already in the assessment" in reply.notice
+    assert "didn't catch" not in render(reply)
+    # the answer given before is kept: the next answer moves on to question 3
+    reply = await say(engine, "1")
+    assert isinstance(reply, FlowQuestion) and reply.number == 3
+
+
 async def test_why_shows_the_reason_then_the_question_again(engine: Engine) -> None:
     await say(engine, "start assessment")
     reply = await say(engine, "why?")

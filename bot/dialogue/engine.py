@@ -34,7 +34,16 @@ from bot.store.base import (
 from bot.values.content import Content
 from bot.values.conversation import ConversationKey, ConversationState
 from bot.values.match import Match
-from bot.values.replies import Answer, Clarify, Fallback, FlowResult, Notice, Reply, Topic
+from bot.values.replies import (
+    Answer,
+    Clarify,
+    Fallback,
+    FlowQuestion,
+    FlowResult,
+    Notice,
+    Reply,
+    Topic,
+)
 from bot.values.turn import Action, Turn
 
 CONVERSATION_TTL_S = 7 * 24 * 3600  # kept past the flow's own expiry, so we can say it expired
@@ -63,6 +72,9 @@ CLOSINGS = frozenset(
     }
 )
 CLOSING = "Bye! Ask me again any time."
+ALREADY_IN_ASSESSMENT = (
+    "You're already in the assessment: here is where you left off (say 'restart' to begin again)."
+)
 
 
 def _words(text: str) -> str:
@@ -268,18 +280,18 @@ class Engine:
 
     async def _aside(
         self, turn: Turn, text: str, state: ConversationState, now: float
-    ) -> Answer | None:
+    ) -> Answer | FlowQuestion | None:
         """A question asked in the middle of the assessment ("what does a CIO do?"): its
-        answer, then the pending question again. None if it is not one we can answer."""
+        answer, then the pending question again. Asking for the assessment itself ("start the
+        assessment") gets the pending question, saying so. None if it is neither."""
         if self.flows is None or state.flow is None:
             return None
         match = await self.matcher.match_async(text)
-        if (
-            match.outcome != "answer"
-            or not match.intent
-            or match.intent == self.domain.assessment_intent
-        ):
+        if match.outcome != "answer" or not match.intent:
             return None
+        if match.intent == self.domain.assessment_intent:
+            state.flow, pending = self.flows.pending(state.flow, now, ALREADY_IN_ASSESSMENT)
+            return pending
         answer = self.answer_for(match.intent, text, match)
         if answer is None:
             return None

@@ -160,11 +160,13 @@ class FlowRunner:
             extract_answers(self.rolefit.questions, text, current=question.id)
         )
 
-    def pending(self, state: FlowState, now: float) -> tuple[FlowState, FlowQuestion | None]:
+    def pending(
+        self, state: FlowState, now: float, notice: str | None = None
+    ) -> tuple[FlowState, FlowQuestion | None]:
         """The question waiting for an answer, asked again after an aside (its clock reset)."""
         state = self._touch(state, now)
         question = self._current(state)
-        return state, self._question_reply(state, question, None) if question else None
+        return state, self._question_reply(state, question, notice) if question else None
 
     def expired(self, state: FlowState, now: float) -> bool:
         last = state.updated_at or state.started_at
