@@ -73,6 +73,7 @@ def build_matcher(
             other_roles=content.other_roles,
             verify_again=not model_required,
             model=nlu.model if nlu is not None else None,
+            out_of_scope_asked=content.out_of_scope_asked,
         )
     except ModelUnavailable as exc:
         if model_required:

@@ -87,27 +87,30 @@ def test_blind_batches_stay_above_their_floors(
 
 FUSED_FLOORS = {
     # set: (top-1, resolved, rejected, wrong) the fused matcher reached when it was last tuned
-    # (2026-11-28, topic classifier, strict), less about one question. Left out: the sixth
-    # batch and the first real final half (retired finals, pinned by neither), and the current
-    # final sets (eleventh batch, third real final half), measured once in the README.
+    # (2026-11-28, topic classifier with asked questions, strict: each set's own questions are
+    # left out of the classifier's training), less about one question. Left out: the sixth
+    # batch and the first real final half (retired finals; the latter's top-1 is below the
+    # lexical matcher's), and the current finals, measured once in the README.
     "labeled_questions.yml": (0.95, 0.98, 0.93, 0.012),
-    "holdout_questions.yml": (0.90, 0.95, 0.91, 0.019),
-    "second_batch_questions.yml": (0.90, 0.97, 0.90, 0.020),
-    "third_batch_questions.yml": (0.91, 0.95, 0.93, 0.011),
-    "fourth_batch_questions.yml": (0.88, 0.98, 0.95, 0.008),
-    "fifth_batch_questions.yml": (0.83, 0.91, 0.95, 0.017),
-    "seventh_batch_questions.yml": (0.72, 0.91, 0.95, 0.018),
-    "eighth_batch_questions.yml": (0.84, 0.94, 0.95, 0.012),
-    "ninth_batch_questions.yml": (0.88, 0.96, 0.94, 0.014),
-    "tenth_batch_questions.yml": (0.91, 0.97, 0.97, 0.021),
-    "real_tune_questions.yml": (0.52, 0.85, 0.87, 0.070),
-    "real2_tune_questions.yml": (0.54, 0.75, 0.91, 0.075),
-    "real2_final_questions.yml": (0.58, 0.73, 0.73, 0.141),
-    "real3_tune_questions.yml": (0.50, 0.82, 0.87, 0.093),
+    "holdout_questions.yml": (0.83, 0.92, 0.91, 0.019),
+    "second_batch_questions.yml": (0.92, 0.97, 0.90, 0.020),
+    "third_batch_questions.yml": (0.92, 0.97, 0.93, 0.011),
+    "fourth_batch_questions.yml": (0.88, 0.96, 0.95, 0.008),
+    "fifth_batch_questions.yml": (0.81, 0.93, 0.95, 0.009),
+    "seventh_batch_questions.yml": (0.71, 0.92, 0.95, 0.018),
+    "eighth_batch_questions.yml": (0.78, 0.95, 0.95, 0.012),
+    "ninth_batch_questions.yml": (0.91, 0.98, 0.97, 0.007),
+    "tenth_batch_questions.yml": (0.90, 0.98, 0.97, 0.014),
+    "eleventh_batch_questions.yml": (0.82, 0.93, 0.95, 0.021),
+    "real_tune_questions.yml": (0.56, 0.79, 0.87, 0.060),
+    "real2_tune_questions.yml": (0.55, 0.75, 0.93, 0.059),
+    "real2_final_questions.yml": (0.64, 0.83, 0.82, 0.083),
+    "real3_tune_questions.yml": (0.49, 0.82, 0.91, 0.056),
+    "real3_final_questions.yml": (0.53, 0.83, 0.77, 0.112),
 }
 
 
-@pytest.mark.slow  # encodes every question of fourteen sets with the real model
+@pytest.mark.slow  # encodes every question of sixteen sets with the real model
 @pytest.mark.parametrize("name", sorted(FUSED_FLOORS))
 def test_with_the_sentence_model_each_set_stays_above_its_floor(
     understanding: Understanding, matcher: Matcher, name: str

@@ -324,7 +324,9 @@ def test_suggest_apply_appends_the_example_after_the_last_one_and_validates(
         capsys.readouterr().out
     )
     after = path.read_text()
-    assert after == before + '  - "cio plus cto"\n'
+    # on a new line right after the last example: the asked questions below it stay as they were
+    head, asked = before.split("# Questions people asked", 1)
+    assert after == head + '  - "cio plus cto"\n' + "# Questions people asked" + asked
     _, problems = load_validated(content)
     assert not [p for p in problems if p.level == "error"]
     # the gap is closed: asking again proposes nothing

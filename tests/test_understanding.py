@@ -159,6 +159,24 @@ def test_a_left_out_example_is_scored_as_if_never_written(understanding: Underst
     assert unseen[topic] < seen[topic]
 
 
+def test_asked_questions_teach_the_classifier_not_the_word_matcher(
+    understanding: Understanding,
+) -> None:
+    """`asked:` holds questions people really asked: the classifier learns from them, the
+    lexical matcher never sees them, and a strict evaluation can leave each one out."""
+    index = understanding.index
+    assert index is not None
+    asked = index.asked()
+    assert len(asked) > 1000
+    text, origin = asked[0]
+    lexical = {o for _, o in understanding.lexical.examples()}
+    assert origin not in lexical and (text, origin) in understanding.examples()
+    held_out = understanding.without([origin])
+    assert held_out.index is not None and held_out.index is not index
+    assert len(held_out.index.classifier.left_out) == 1
+    assert index.classifier.left_out == frozenset()  # the serving matcher is untouched
+
+
 def test_a_confident_lexical_answer_does_not_ask_the_model(understanding: Understanding) -> None:
     match = understanding.match("what does a CIO do?")
     assert (match.outcome, match.intent, match.semantic) == ("answer", "cio_role", None)

@@ -82,7 +82,7 @@ def test_bad_yaml_is_reported_at_its_line(write_tree: WriteTree) -> None:
 def test_unknown_field_names_the_field_and_line(write_tree: WriteTree) -> None:
     root = good_tree(write_tree, **{"intents/beta.yml": intent("beta", "beta") + "synonyms: [x]\n"})
     assert (
-        "intents/beta.yml:17: unknown field 'synonyms' in intent (allowed: id, description, examples, keywords, kind)"
+        "intents/beta.yml:17: unknown field 'synonyms' in intent (allowed: id, description, examples, keywords, kind, asked)"
         in messages(root)
     )
 
@@ -361,3 +361,17 @@ def test_a_claim_on_forum_comments_alone_must_say_whose_view(write_tree: WriteTr
         assert beta(write_tree, f"{{text: {attributed}, cites: [3]}}") == [], attributed
     # the same words with a non-forum source beside them need no attribution
     assert beta(write_tree, "{text: The CIO owns outsourcing., cites: [1, 3]}") == []
+
+
+def test_content_is_read_again_when_a_file_changes_and_only_then(write_tree: WriteTree) -> None:
+    from bot.content.load import load_content
+
+    root = good_tree(write_tree)
+    first, _ = load_content(root)
+    assert load_content(root)[0] is first  # the same files: parsed once per process
+    path = root / "intents" / "beta.yml"
+    path.write_text(path.read_text(encoding="utf-8") + '  - "a brand new beta phrasing"\n')
+    changed, _ = load_content(root)
+    assert changed is not first
+    beta = changed.intent("beta")
+    assert beta is not None and beta.examples[-1].text == "a brand new beta phrasing"

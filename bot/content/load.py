@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.content.domain import load_domain
+from bot.content.domain import DOMAIN_FILE, load_domain
 from bot.content.fields import check_fields, list_items, read_yaml, text_items
 from bot.content.problems import Problem
 from bot.content.yamlsrc import LineDict, LineList
@@ -33,6 +33,7 @@ INTENT_FIELDS = {
     "examples": True,
     "keywords": False,
     "kind": False,
+    "asked": False,
 }
 RESPONSE_FIELDS = {
     "id": True,
@@ -57,7 +58,12 @@ CLAIM_FIELDS = {"text": True, "cites": False}
 INTENT_KINDS = ("knowledge", "conversation")
 SOURCES_FILE = "sources.yml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yml"
-OUT_OF_SCOPE_FIELDS = {"description": True, "examples": True, "other_roles": False}
+OUT_OF_SCOPE_FIELDS = {
+    "description": True,
+    "examples": True,
+    "other_roles": False,
+    "asked": False,
+}
 
 
 def default_root() -> Path:
@@ -65,7 +71,42 @@ def default_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+# content already read in this process, by what its files were when read: a process that builds
+# many engines over the same files (tests, a reload that changed nothing) parses them once
+_READ: dict[tuple[str, tuple[tuple[str, int, int], ...]], tuple[Content, tuple[Problem, ...]]] = {}
+
+
+def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file the loader may read, with its modification time and size."""
+    found = []
+    for path in [
+        *_yaml_files(root / "intents"),
+        *_yaml_files(root / "responses"),
+        root / SOURCES_FILE,
+        root / OUT_OF_SCOPE_FILE,
+        root / DOMAIN_FILE,
+    ]:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
 def load_content(root: Path) -> tuple[Content, list[Problem]]:
+    """Everything under `root`, and every problem found reading it (file:line)."""
+    key = (str(root.resolve()), _fingerprint(root))
+    if key not in _READ:
+        content, problems = _load_content(root)
+        if len(_READ) >= 8:  # a few content versions are all a process needs again
+            del _READ[next(iter(_READ))]
+        _READ[key] = (content, tuple(problems))
+    content, found = _READ[key]
+    return content, list(found)
+
+
+def _load_content(root: Path) -> tuple[Content, list[Problem]]:
     problems: list[Problem] = []
     intents: list[Intent] = []
     responses: list[Response] = []
@@ -92,31 +133,42 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
     terms = frozenset(k for i in intents if i.kind == "knowledge" for k in i.keywords)
     domain, domain_problems = load_domain(root)
     problems += domain_problems
-    out_of_scope, other_roles = _out_of_scope(root, problems)
+    out_of_scope, other_roles, out_of_scope_asked = _out_of_scope(root, problems)
     content = Content(
-        tuple(intents), tuple(responses), tuple(sources), terms, domain, out_of_scope, other_roles
+        tuple(intents),
+        tuple(responses),
+        tuple(sources),
+        terms,
+        domain,
+        out_of_scope,
+        other_roles,
+        out_of_scope_asked,
     )
     return content, problems
 
 
 def _out_of_scope(
     root: Path, problems: list[Problem]
-) -> tuple[tuple[Example, ...], frozenset[str]]:
-    """`out_of_scope.yml`: near-topic questions we do not answer, and titles not ours (optional)."""
+) -> tuple[tuple[Example, ...], frozenset[str], tuple[Example, ...]]:
+    """`out_of_scope.yml`: near-topic questions we do not answer, titles not ours, and near-topic
+    questions people really asked (all optional)."""
     path = root / OUT_OF_SCOPE_FILE
     if not path.is_file():
-        return (), frozenset()
+        return (), frozenset(), ()
     tree = _read(path, root, problems)
     if tree is None:
-        return (), frozenset()
+        return (), frozenset(), ()
     file = _rel(path, root)
     if not check_fields(tree, OUT_OF_SCOPE_FIELDS, file, "out-of-scope list", problems):
-        return (), frozenset()
+        return (), frozenset(), ()
     examples = tuple(
         Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
     )
     roles = frozenset(r.lower().strip() for r, _ in _strings(tree, "other_roles", file, problems))
-    return examples, roles
+    asked = tuple(
+        Example(t, Origin(file, line)) for t, line in _strings(tree, "asked", file, problems)
+    )
+    return examples, roles, asked
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -168,6 +220,9 @@ def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
         Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
     )
     keywords = tuple(k.lower() for k, _ in _strings(tree, "keywords", file, problems))
+    asked = tuple(
+        Example(t, Origin(file, line)) for t, line in _strings(tree, "asked", file, problems)
+    )
     if not intent_id:
         return None
     return Intent(
@@ -177,6 +232,7 @@ def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
         keywords=keywords,
         origin=Origin(file, tree.line_of("id")),
         kind=kind,
+        asked=asked,
     )
 
 

@@ -39,6 +39,7 @@ of both real-question harvests; the final sets were measured once; see the READM
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import re
 from collections.abc import Collection, Sequence
@@ -61,7 +62,7 @@ from bot.nlu.semantic import (
     default_tokenizer,
     vector_key,
 )
-from bot.values.content import Intent, Origin
+from bot.values.content import Example, Intent, Origin
 from bot.values.match import Match, Outcome, SemanticOpinion
 
 logger = logging.getLogger("bot.nlu")
@@ -83,12 +84,12 @@ class FusionThresholds:
     trust_lexical_margin: float = 0.1
     # "not ours": the classifier's out-of-scope class at least this likely (and likelier than
     # any topic), or an out-of-scope example this near and nearer than any curated example
-    out_of_scope_at: float = 0.6
+    out_of_scope_at: float = 0.3
     out_of_scope_similar_at: float = 0.6
     out_of_scope_margin: float = 0.0
     # the lexical answer stands when the classifier gives its topic at least this share of
     # the probability of its own first choice
-    agree_ratio: float = 0.7
+    agree_ratio: float = 0.9
     # ... is overruled by a classifier this sure of another topic, else questioned ("did you
     # mean" both) when the classifier is at least this sure of another
     overrule_at: float = 0.95
@@ -96,7 +97,7 @@ class FusionThresholds:
     # no lexical answer: the classifier answers alone at this probability, with its topic also
     # holding the nearest example or scoring `answer_alone_at`; a question naming no
     # technology-leadership word needs `undomained_answer_at`
-    answer_at: float = 0.85
+    answer_at: float = 0.9
     answer_alone_at: float = 0.98
     undomained_answer_at: float = 0.98
     # "did you mean": the classifier's first topic from this probability, its second from
@@ -124,6 +125,7 @@ class SemanticIndex:
         intents: Sequence[Intent],
         out_of_scope: Sequence[str] = (),
         cache: Path | None = None,
+        out_of_scope_asked: Sequence[Example] = (),
     ) -> None:
         self.encoder = encoder
         self._intent_ids = [i.id for i in intents]
@@ -137,15 +139,39 @@ class SemanticIndex:
         self._span = [(int(e - c), int(e)) for c, e in zip(counts, ends)]
         self._present = np.flatnonzero(counts > 0)
         self._starts = np.array([self._span[i][0] for i in self._present], dtype=np.int64)
-        vectors = _encode_cached(encoder, [*self._texts, *out_of_scope], cache)
+        # questions people asked (intents' and out_of_scope.yml's `asked`): classifier only
+        asked = [(n, e) for n, i in enumerate(intents) for e in i.asked]
+        asked += [(len(intents), e) for e in out_of_scope_asked]
+        texts = [*self._texts, *out_of_scope, *(e.text for _, e in asked)]
+        vectors = _encode_cached(encoder, texts, cache)
+        first_asked = len(rows) + len(out_of_scope)
         self._vectors = vectors[: len(rows)]
         self._oos_texts = list(out_of_scope)
-        self._oos = vectors[len(rows) :]
+        self._oos = vectors[len(rows) : first_asked]
         # the last class is "not ours", learned from out_of_scope.yml
         labels = np.concatenate(
-            [self._intent_of, np.full(len(self._oos), len(intents), dtype=np.int64)]
+            [
+                self._intent_of,
+                np.full(len(self._oos), len(intents), dtype=np.int64),
+                np.array([n for n, _ in asked], dtype=np.int64),
+            ]
         )
+        self._asked = [(e.text, e.origin) for _, e in asked]
+        # where each curated example and asked question sits among the classifier's rows
+        self._training_row = {o: p for p, o in enumerate(self._origins)}
+        self._training_row.update({e.origin: first_asked + k for k, (_, e) in enumerate(asked)})
         self.classifier = TopicClassifier(vectors, labels, len(intents) + 1)
+
+    def asked(self) -> list[tuple[str, Origin]]:
+        """Every question the classifier learnt from beyond the curated examples."""
+        return list(self._asked)
+
+    def without(self, exclude: Collection[Origin]) -> SemanticIndex:
+        """This index with its classifier trained without these examples and asked questions."""
+        rows = [r for r in (self._training_row.get(o) for o in exclude) if r is not None]
+        other = copy.copy(self)
+        other.classifier = self.classifier.without(rows)
+        return other
 
     def encode(self, text: str) -> Vectors:
         return self.encoder.encode_one(text)
@@ -157,7 +183,8 @@ class SemanticIndex:
         sims = self._vectors @ vector
         left_out = [p for p in (self._position.get(o) for o in exclude) if p is not None]
         sims[left_out] = -1.0
-        probabilities = self.classifier.probabilities(vector, left_out)
+        rows = [r for r in (self._training_row.get(o) for o in exclude) if r is not None]
+        probabilities = self.classifier.probabilities(vector, rows)
         topics = probabilities[: len(self._intent_ids)]
         order = np.argsort(-topics)[:2]
         first, second = int(order[0]), int(order[1]) if len(order) > 1 else -1
@@ -264,7 +291,20 @@ class Understanding:
         return self.lexical.normalized(text)
 
     def examples(self) -> list[tuple[str, Origin]]:
-        return self.lexical.examples()
+        """The curated examples, and the asked questions the model learnt from: what `rolebot
+        eval --strict` leaves out when a question is identical to one."""
+        asked = self.index.asked() if self.index is not None else []
+        return self.lexical.examples() + asked
+
+    def without(self, exclude: Collection[Origin]) -> Understanding:
+        """This matcher with the model trained without these examples and asked questions
+        (`rolebot eval --strict`, once per question set; the word matcher leaves its own
+        examples out question by question)."""
+        if self.index is None or not exclude:
+            return self
+        other = copy.copy(self)
+        other.index = self.index.without(exclude)
+        return other
 
     def kind(self, intent_id: str) -> str:
         return self.lexical.kind(intent_id)
@@ -427,6 +467,7 @@ def build_understanding(
     other_roles: Collection[str] = (),
     verify_again: bool = False,
     model: Path | None = None,
+    out_of_scope_asked: Sequence[Example] = (),
 ) -> Understanding:
     """The matcher a process serves with. Raises ModelUnavailable when the model is wanted but
     cannot be verified or loaded: at start-up that is a setting to fix, not a state to run in.
@@ -442,5 +483,5 @@ def build_understanding(
         encoder = Encoder(ModelFiles(model, default_tokenizer()))
     if encoder is None:
         encoder = Encoder() if verify_again else shared_encoder()
-    index = SemanticIndex(encoder, intents, out_of_scope, cache)
+    index = SemanticIndex(encoder, intents, out_of_scope, cache, out_of_scope_asked)
     return Understanding(lexical, index, thresholds, other_roles=other_roles)

@@ -37,6 +37,9 @@ class Intent:
     # "knowledge" intents need a domain term in the question to be answered; "conversation"
     # intents (greeting, thanks, help ...) are small talk and need none.
     kind: str = "knowledge"
+    # questions people really asked about this topic (from the tune sets), as written: read by
+    # the sentence model's topic classifier only, too long and noisy for the word matcher
+    asked: tuple[Example, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class Content:
     out_of_scope: tuple[Example, ...] = ()
     # executive titles that are not ours (cmo, coo ...): naming one and none of ours is not ours
     other_roles: frozenset[str] = field(default_factory=frozenset)
+    # near-topic questions people really asked (out_of_scope.yml's `asked`): classifier only
+    out_of_scope_asked: tuple[Example, ...] = ()
 
     def intent(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)
