@@ -87,7 +87,7 @@ def run_bench(root: Path, quick: bool = False) -> int:
     loads = []
     for _ in range(3 if quick else 7):
         start = time.perf_counter()
-        content, _ = load_content(root)
+        content, _ = load_content(root, fresh=True)
         matcher = Matcher.for_content(content)
         loads.append(time.perf_counter() - start)
     print(
