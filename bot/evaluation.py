@@ -122,11 +122,12 @@ def evaluate(matcher: Matcher, items: list[Item], strict: bool = False) -> Repor
     the question being asked, so a phrasing that happens to be in intents/ proves nothing."""
     report = Report(total=len(items))
     identical = _examples_by_text(matcher) if strict else {}
-    without = getattr(matcher, "without", None)
-    if identical and callable(without):
+    if identical:
         # the sentence model learns from every example at once: train it, once for the whole
         # set, without any example or asked question identical to one of the set's questions
-        matcher = without({o for item in items for o in identical.get(normalize(item.text), ())})
+        matcher = matcher.without(
+            {o for item in items for o in identical.get(normalize(item.text), ())}
+        )
     answered: Counter[str] = Counter()
     answered_right: Counter[str] = Counter()
     expected: Counter[str] = Counter()

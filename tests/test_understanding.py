@@ -153,7 +153,7 @@ def test_a_left_out_example_is_scored_as_if_never_written(understanding: Underst
     )
     vector = index.encode(text)
     seen = index.classifier.probabilities(vector)
-    position = index._position[origin]
+    position = index._training_row[origin]
     unseen = index.classifier.probabilities(vector, [position])
     topic = int(seen.argmax())
     assert unseen[topic] < seen[topic]

@@ -82,7 +82,6 @@ def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
     for path in [
         *_yaml_files(root / "intents"),
         *_yaml_files(root / "responses"),
-        root / SOURCES_FILE,
         root / OUT_OF_SCOPE_FILE,
         root / DOMAIN_FILE,
     ]:
@@ -162,13 +161,9 @@ def _out_of_scope(
     file = _rel(path, root)
     if not check_fields(tree, OUT_OF_SCOPE_FIELDS, file, "out-of-scope list", problems):
         return (), frozenset(), ()
-    examples = tuple(
-        Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
-    )
+    examples = _examples(tree, "examples", file, problems)
     roles = frozenset(r.lower().strip() for r, _ in _strings(tree, "other_roles", file, problems))
-    asked = tuple(
-        Example(t, Origin(file, line)) for t, line in _strings(tree, "asked", file, problems)
-    )
+    asked = _examples(tree, "asked", file, problems)
     return examples, roles, asked
 
 
@@ -207,6 +202,11 @@ def _strings(tree: LineDict, key: str, file: str, problems: list[Problem]) -> li
     return text_items(tree.get(key), tree.line_of(key), f"'{key}'", file, problems)
 
 
+def _examples(tree: LineDict, key: str, file: str, problems: list[Problem]) -> tuple[Example, ...]:
+    """A list of phrasings (`examples`, `asked`), each with the line it is on."""
+    return tuple(Example(t, Origin(file, line)) for t, line in _strings(tree, key, file, problems))
+
+
 def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
     if not check_fields(tree, INTENT_FIELDS, file, "intent", problems):
         return None
@@ -217,13 +217,9 @@ def _intent(tree: Any, file: str, problems: list[Problem]) -> Intent | None:
             Problem(file, tree.line_of("kind"), f"kind must be one of {', '.join(INTENT_KINDS)}")
         )
         kind = "knowledge"
-    examples = tuple(
-        Example(t, Origin(file, line)) for t, line in _strings(tree, "examples", file, problems)
-    )
+    examples = _examples(tree, "examples", file, problems)
     keywords = tuple(k.lower() for k, _ in _strings(tree, "keywords", file, problems))
-    asked = tuple(
-        Example(t, Origin(file, line)) for t, line in _strings(tree, "asked", file, problems)
-    )
+    asked = _examples(tree, "asked", file, problems)
     if not intent_id:
         return None
     return Intent(

@@ -61,11 +61,10 @@ class TopicClassifier:
     def without(self, rows: Collection[int]) -> TopicClassifier:
         """The classifier trained without these rows: `rolebot eval --strict` leaves out, once
         per question set, every training row identical to one of its questions."""
-        other = copy.copy(self)
+        other = copy.copy(self)  # shares the memo of retrained weights: same vectors, labels
         other.left_out = frozenset(rows)
         if other.left_out:
-            other._weights, other._bias = self._retrained(tuple(sorted(other.left_out)))
-        other._without = lru_cache(maxsize=256)(other._retrained)
+            other._weights, other._bias = self._without(tuple(sorted(other.left_out)))
         return other
 
     @property
@@ -74,8 +73,8 @@ class TopicClassifier:
         return self.classes - 1
 
     def probabilities(self, vector: Matrix, leave_out: Collection[int] = ()) -> Matrix:
-        """One probability per class. `leave_out`: training rows (examples) to score as if
-        they had never been written, for an honest held-out measure."""
+        """One probability per class. `leave_out`: training rows (examples, asked questions) to
+        score as if they had never been written, for an honest held-out measure."""
         missing = set(leave_out) - self.left_out
         weights, bias = (
             (self._weights, self._bias)
@@ -95,19 +94,10 @@ class TopicClassifier:
         return _train(self._vectors[keep], self._labels[keep], self.classes, EPOCHS)
 
 
-def _train(
-    x: Matrix,
-    y: npt.NDArray[np.int64],
-    classes: int,
-    epochs: int,
-    start: tuple[Matrix, Matrix] | None = None,
-) -> tuple[Matrix, Matrix]:
+def _train(x: Matrix, y: npt.NDArray[np.int64], classes: int, epochs: int) -> tuple[Matrix, Matrix]:
     n, dims = x.shape
-    if start is None:
-        weights = np.zeros((dims, classes), dtype=np.float32)
-        bias = np.zeros(classes, dtype=np.float32)
-    else:
-        weights, bias = start[0].copy(), start[1].copy()
+    weights = np.zeros((dims, classes), dtype=np.float32)
+    bias = np.zeros(classes, dtype=np.float32)
     if n == 0:
         return weights, bias
     target = np.eye(classes, dtype=np.float32)[y]

@@ -133,12 +133,9 @@ class SemanticIndex:
         self._intent_of = np.array([n for n, _ in rows], dtype=np.int64)
         self._texts = [e.text for _, e in rows]
         self._origins = [e.origin for _, e in rows]
-        self._position = {o: p for p, o in enumerate(self._origins)}
         counts = np.bincount(self._intent_of, minlength=len(intents))
         ends = np.cumsum(counts)
         self._span = [(int(e - c), int(e)) for c, e in zip(counts, ends)]
-        self._present = np.flatnonzero(counts > 0)
-        self._starts = np.array([self._span[i][0] for i in self._present], dtype=np.int64)
         # questions people asked (intents' and out_of_scope.yml's `asked`): classifier only
         asked = [(n, e) for n, i in enumerate(intents) for e in i.asked]
         asked += [(len(intents), e) for e in out_of_scope_asked]
@@ -157,7 +154,8 @@ class SemanticIndex:
             ]
         )
         self._asked = [(e.text, e.origin) for _, e in asked]
-        # where each curated example and asked question sits among the classifier's rows
+        # where each curated example and asked question sits among the classifier's rows (the
+        # examples come first, so an example's row is also its place in self._vectors)
         self._training_row = {o: p for p, o in enumerate(self._origins)}
         self._training_row.update({e.origin: first_asked + k for k, (_, e) in enumerate(asked)})
         self.classifier = TopicClassifier(vectors, labels, len(intents) + 1)
@@ -181,9 +179,8 @@ class SemanticIndex:
     ) -> tuple[SemanticOpinion, dict[str, float]]:
         """The model's view of one question vector, and every topic's probability."""
         sims = self._vectors @ vector
-        left_out = [p for p in (self._position.get(o) for o in exclude) if p is not None]
-        sims[left_out] = -1.0
         rows = [r for r in (self._training_row.get(o) for o in exclude) if r is not None]
+        sims[[r for r in rows if r < len(sims)]] = -1.0
         probabilities = self.classifier.probabilities(vector, rows)
         topics = probabilities[: len(self._intent_ids)]
         order = np.argsort(-topics)[:2]

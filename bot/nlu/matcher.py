@@ -231,6 +231,12 @@ class Matcher:
         surface, _ = self._correct(words(text))
         return self._rank(surface, (), limit)
 
+    def without(self, exclude: Collection[Origin]) -> Matcher:
+        """Itself: the word matcher leaves examples out question by question (`match`'s
+        `exclude`); the sentence model's classifier, trained on all of them at once, is what
+        `Understanding.without` retrains."""
+        return self
+
     def examples(self) -> list[tuple[str, Origin]]:
         return [(e.text, e.origin) for e in self._examples]
 
